@@ -1,0 +1,45 @@
+import { ERROR_CODES, ERROR_DOMAINS, type ErrorCode, type ErrorDomain } from './error-codes.js';
+import { ERROR_MESSAGES } from './error-messages.js';
+
+export interface VirtErrorOptions {
+  /** Subsystem that raised the error; libvirt's VIR_FROM_*. Defaults to NONE. */
+  domain?: ErrorDomain;
+  cause?: unknown;
+}
+
+/** Formats `detail` the way libvirt's virErrorMsg does for `code`. */
+export function formatErrorMessage(code: ErrorCode, detail?: string): string {
+  const texts = ERROR_MESSAGES[code];
+  if (!texts) return detail ?? 'unknown error';
+  return detail === undefined ? texts.bare : texts.withDetail.replace('%s', detail);
+}
+
+/** The one error type virtkit throws: libvirt's error code, error domain and message text. */
+export class VirtError extends Error {
+  override readonly name = 'VirtError';
+  readonly code: ErrorCode;
+  readonly domain: ErrorDomain;
+  /** The caller-specific part of the message, without libvirt's prefix. */
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options: VirtErrorOptions = {}) {
+    super(formatErrorMessage(code, detail), options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.domain = options.domain ?? 'NONE';
+    this.detail = detail;
+  }
+
+  /** libvirt's numeric virErrorNumber, as carried on the wire. */
+  get codeNumber(): number {
+    return ERROR_CODES[this.code];
+  }
+
+  /** libvirt's numeric virErrorDomain, as carried on the wire. */
+  get domainNumber(): number {
+    return ERROR_DOMAINS[this.domain];
+  }
+}
+
+export function isVirtError(value: unknown, code?: ErrorCode): value is VirtError {
+  return value instanceof VirtError && (code === undefined || value.code === code);
+}

@@ -1,0 +1,3 @@
+export * from './errors/index.js';
+export * from './events/index.js';
+export * from './state/index.js';

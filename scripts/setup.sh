@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what virtkit's build and tests need on a Debian machine with Node 20,
+# then the workspace's own dependencies. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian packages the tests use: xmllint validates formatted XML against libvirt's RelaxNG schemas.
+apt_packages=(libxml2-utils)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+pnpm_version=$(node -p "require('./package.json').packageManager.split('@')[1]")
+if [ "$(pnpm --version 2>/dev/null)" != "$pnpm_version" ]; then
+  as_root npm install -g --silent "pnpm@$pnpm_version"
+fi
+
+pnpm install --frozen-lockfile --reporter=silent
