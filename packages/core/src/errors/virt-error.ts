@@ -23,7 +23,10 @@ export class VirtError extends Error {
   readonly detail: string | undefined;
 
   constructor(code: ErrorCode, detail?: string, options: VirtErrorOptions = {}) {
-    super(formatErrorMessage(code, detail), options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      formatErrorMessage(code, detail),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     this.domain = options.domain ?? 'NONE';
     this.detail = detail;

@@ -1,86 +1,89 @@
 /**
  * libvirt's lifecycle event types (virDomainEventType) and the details of each
- * (virDomainEvent<Type>DetailType), in numeric order: the index is the wire value.
+ * (virDomainEvent<Type>DetailType). Each table maps a name to virsh's words for
+ * it (`virsh event`), in libvirt's numeric order: a name's position is its wire value.
  */
-export const LIFECYCLE_EVENT_TYPES = [
-  'defined',
-  'undefined',
-  'started',
-  'suspended',
-  'resumed',
-  'stopped',
-  'shutdown',
-  'pmsuspended',
-  'crashed',
-] as const;
+const TYPES = {
+  defined: {
+    display: 'Defined',
+    details: { added: 'Added', updated: 'Updated', renamed: 'Renamed', 'from-snapshot': 'Snapshot' },
+  },
+  undefined: { display: 'Undefined', details: { removed: 'Removed', renamed: 'Renamed' } },
+  started: {
+    display: 'Started',
+    details: {
+      booted: 'Booted',
+      migrated: 'Migrated',
+      restored: 'Restored',
+      'from-snapshot': 'Snapshot',
+      wakeup: 'Event wakeup',
+      recreated: 'Recreated',
+    },
+  },
+  suspended: {
+    display: 'Suspended',
+    details: {
+      paused: 'Paused',
+      migrated: 'Migrated',
+      ioerror: 'I/O Error',
+      watchdog: 'Watchdog',
+      restored: 'Restored',
+      'from-snapshot': 'Snapshot',
+      'api-error': 'API error',
+      postcopy: 'Post-copy',
+      'postcopy-failed': 'Post-copy Error',
+    },
+  },
+  resumed: {
+    display: 'Resumed',
+    details: {
+      unpaused: 'Unpaused',
+      migrated: 'Migrated',
+      'from-snapshot': 'Snapshot',
+      postcopy: 'Post-copy',
+      'postcopy-failed': 'Post-copy Error',
+    },
+  },
+  stopped: {
+    display: 'Stopped',
+    details: {
+      shutdown: 'Shutdown',
+      destroyed: 'Destroyed',
+      crashed: 'Crashed',
+      migrated: 'Migrated',
+      saved: 'Saved',
+      failed: 'Failed',
+      'from-snapshot': 'Snapshot',
+    },
+  },
+  shutdown: {
+    display: 'Shutdown',
+    details: {
+      finished: 'Finished',
+      guest: 'Finished after guest request',
+      host: 'Finished after host request',
+    },
+  },
+  pmsuspended: { display: 'PMSuspended', details: { memory: 'Memory', disk: 'Disk' } },
+  crashed: { display: 'Crashed', details: { panicked: 'Panicked', crashloaded: 'Crashloaded' } },
+} as const;
 
-export type LifecycleEventType = (typeof LIFECYCLE_EVENT_TYPES)[number];
+export type LifecycleEventType = keyof typeof TYPES;
 
-export const LIFECYCLE_EVENT_DETAILS = {
-  defined: ['added', 'updated', 'renamed', 'from-snapshot'],
-  undefined: ['removed', 'renamed'],
-  started: ['booted', 'migrated', 'restored', 'from-snapshot', 'wakeup', 'recreated'],
-  suspended: [
-    'paused',
-    'migrated',
-    'ioerror',
-    'watchdog',
-    'restored',
-    'from-snapshot',
-    'api-error',
-    'postcopy',
-    'postcopy-failed',
-  ],
-  resumed: ['unpaused', 'migrated', 'from-snapshot', 'postcopy', 'postcopy-failed'],
-  stopped: ['shutdown', 'destroyed', 'crashed', 'migrated', 'saved', 'failed', 'from-snapshot'],
-  shutdown: ['finished', 'guest', 'host'],
-  pmsuspended: ['memory', 'disk'],
-  crashed: ['panicked', 'crashloaded'],
-} as const satisfies Record<LifecycleEventType, readonly string[]>;
-
-export type LifecycleEventDetail<T extends LifecycleEventType = LifecycleEventType> = T extends LifecycleEventType
-  ? (typeof LIFECYCLE_EVENT_DETAILS)[T][number]
-  : never;
+export type LifecycleEventDetail<T extends LifecycleEventType = LifecycleEventType> =
+  T extends LifecycleEventType ? keyof (typeof TYPES)[T]['details'] : never;
 
 /** A lifecycle event type with a detail that belongs to it. */
 export type Lifecycle = {
   [T in LifecycleEventType]: { type: T; detail: LifecycleEventDetail<T> };
 }[LifecycleEventType];
 
-/** virsh's words (`virsh event`): "event 'lifecycle' for domain 'x': Stopped Destroyed". */
-export const LIFECYCLE_TYPE_DISPLAY: Record<LifecycleEventType, string> = {
-  defined: 'Defined',
-  undefined: 'Undefined',
-  started: 'Started',
-  suspended: 'Suspended',
-  resumed: 'Resumed',
-  stopped: 'Stopped',
-  shutdown: 'Shutdown',
-  pmsuspended: 'PMSuspended',
-  crashed: 'Crashed',
-};
+export const LIFECYCLE_EVENT_TYPES = Object.keys(TYPES) as readonly LifecycleEventType[];
 
-export const LIFECYCLE_DETAIL_DISPLAY: { [T in LifecycleEventType]: readonly string[] } = {
-  defined: ['Added', 'Updated', 'Renamed', 'Snapshot'],
-  undefined: ['Removed', 'Renamed'],
-  started: ['Booted', 'Migrated', 'Restored', 'Snapshot', 'Event wakeup', 'Recreated'],
-  suspended: [
-    'Paused',
-    'Migrated',
-    'I/O Error',
-    'Watchdog',
-    'Restored',
-    'Snapshot',
-    'API error',
-    'Post-copy',
-    'Post-copy Error',
-  ],
-  resumed: ['Unpaused', 'Migrated', 'Snapshot', 'Post-copy', 'Post-copy Error'],
-  stopped: ['Shutdown', 'Destroyed', 'Crashed', 'Migrated', 'Saved', 'Failed', 'Snapshot'],
-  shutdown: ['Finished', 'Finished after guest request', 'Finished after host request'],
-  pmsuspended: ['Memory', 'Disk'],
-  crashed: ['Panicked', 'Crashloaded'],
-};
+/** Each type's detail names, in wire order. */
+export const LIFECYCLE_EVENT_DETAILS = Object.fromEntries(
+  LIFECYCLE_EVENT_TYPES.map((type) => [type, Object.keys(TYPES[type].details)]),
+) as unknown as { readonly [T in LifecycleEventType]: readonly LifecycleEventDetail<T>[] };
 
 export function lifecycleNumbers(event: Lifecycle): { type: number; detail: number } {
   return {
@@ -89,7 +92,8 @@ export function lifecycleNumbers(event: Lifecycle): { type: number; detail: numb
   };
 }
 
+/** virsh's text for a lifecycle event: "Stopped Destroyed". */
 export function formatLifecycle(event: Lifecycle): string {
-  const detail = LIFECYCLE_DETAIL_DISPLAY[event.type][lifecycleNumbers(event).detail] ?? 'Unknown';
-  return `${LIFECYCLE_TYPE_DISPLAY[event.type]} ${detail}`;
+  const { display, details } = TYPES[event.type];
+  return `${display} ${(details as Record<string, string>)[event.detail] ?? 'Unknown'}`;
 }

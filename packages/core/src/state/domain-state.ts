@@ -1,73 +1,71 @@
 /**
  * libvirt's domain states (virDomainState) and the reasons for each
- * (virDomain<State>Reason), in libvirt's numeric order: the index of a name
- * is its wire value.
+ * (virDomain<State>Reason). Each table maps a name to virsh's words for it, in
+ * libvirt's numeric order: a name's position is its wire value.
  */
-export const DOMAIN_STATES = [
-  'nostate',
-  'running',
-  'blocked',
-  'paused',
-  'shutdown',
-  'shutoff',
-  'crashed',
-  'pmsuspended',
-] as const;
+const STATES = {
+  nostate: { display: 'no state', reasons: { unknown: 'unknown' } },
+  running: {
+    display: 'running',
+    reasons: {
+      unknown: 'unknown',
+      booted: 'booted',
+      migrated: 'migrated',
+      restored: 'restored',
+      'from-snapshot': 'from snapshot',
+      unpaused: 'unpaused',
+      'migration-canceled': 'migration canceled',
+      'save-canceled': 'save canceled',
+      wakeup: 'event wakeup',
+      crashed: 'crashed',
+      postcopy: 'post-copy',
+      'postcopy-failed': 'post-copy failed',
+    },
+  },
+  blocked: { display: 'idle', reasons: { unknown: 'unknown' } },
+  paused: {
+    display: 'paused',
+    reasons: {
+      unknown: 'unknown',
+      user: 'user',
+      migration: 'migrating',
+      save: 'saving',
+      dump: 'dumping',
+      ioerror: 'I/O error',
+      watchdog: 'watchdog',
+      'from-snapshot': 'from snapshot',
+      'shutting-down': 'shutting down',
+      snapshot: 'creating snapshot',
+      crashed: 'crashed',
+      'starting-up': 'starting up',
+      postcopy: 'post-copy',
+      'postcopy-failed': 'post-copy failed',
+      'api-error': 'api error',
+    },
+  },
+  shutdown: { display: 'in shutdown', reasons: { unknown: 'unknown', user: 'user' } },
+  shutoff: {
+    display: 'shut off',
+    reasons: {
+      unknown: 'unknown',
+      shutdown: 'shutdown',
+      destroyed: 'destroyed',
+      crashed: 'crashed',
+      migrated: 'migrated',
+      saved: 'saved',
+      failed: 'failed',
+      'from-snapshot': 'from snapshot',
+      daemon: 'daemon',
+    },
+  },
+  crashed: { display: 'crashed', reasons: { unknown: 'unknown', panicked: 'panicked' } },
+  pmsuspended: { display: 'pmsuspended', reasons: { unknown: 'unknown' } },
+} as const;
 
-export type DomainState = (typeof DOMAIN_STATES)[number];
-
-export const STATE_REASONS = {
-  nostate: ['unknown'],
-  running: [
-    'unknown',
-    'booted',
-    'migrated',
-    'restored',
-    'from-snapshot',
-    'unpaused',
-    'migration-canceled',
-    'save-canceled',
-    'wakeup',
-    'crashed',
-    'postcopy',
-    'postcopy-failed',
-  ],
-  blocked: ['unknown'],
-  paused: [
-    'unknown',
-    'user',
-    'migration',
-    'save',
-    'dump',
-    'ioerror',
-    'watchdog',
-    'from-snapshot',
-    'shutting-down',
-    'snapshot',
-    'crashed',
-    'starting-up',
-    'postcopy',
-    'postcopy-failed',
-    'api-error',
-  ],
-  shutdown: ['unknown', 'user'],
-  shutoff: [
-    'unknown',
-    'shutdown',
-    'destroyed',
-    'crashed',
-    'migrated',
-    'saved',
-    'failed',
-    'from-snapshot',
-    'daemon',
-  ],
-  crashed: ['unknown', 'panicked'],
-  pmsuspended: ['unknown'],
-} as const satisfies Record<DomainState, readonly string[]>;
+export type DomainState = keyof typeof STATES;
 
 export type StateReason<S extends DomainState = DomainState> = S extends DomainState
-  ? (typeof STATE_REASONS)[S][number]
+  ? keyof (typeof STATES)[S]['reasons']
   : never;
 
 /** A state with its reason, typed so the reason always belongs to the state. */
@@ -75,68 +73,12 @@ export type StateWithReason = {
   [S in DomainState]: { state: S; reason: StateReason<S> };
 }[DomainState];
 
-/** virsh's words for each state (`virsh domstate`). */
-export const STATE_DISPLAY: Record<DomainState, string> = {
-  nostate: 'no state',
-  running: 'running',
-  blocked: 'idle',
-  paused: 'paused',
-  shutdown: 'in shutdown',
-  shutoff: 'shut off',
-  crashed: 'crashed',
-  pmsuspended: 'pmsuspended',
-};
+export const DOMAIN_STATES = Object.keys(STATES) as readonly DomainState[];
 
-/** virsh's words for each reason (`virsh domstate --reason`), index-aligned with STATE_REASONS. */
-export const REASON_DISPLAY: { [S in DomainState]: readonly string[] } = {
-  nostate: ['unknown'],
-  running: [
-    'unknown',
-    'booted',
-    'migrated',
-    'restored',
-    'from snapshot',
-    'unpaused',
-    'migration canceled',
-    'save canceled',
-    'event wakeup',
-    'crashed',
-    'post-copy',
-    'post-copy failed',
-  ],
-  blocked: ['unknown'],
-  paused: [
-    'unknown',
-    'user',
-    'migrating',
-    'saving',
-    'dumping',
-    'I/O error',
-    'watchdog',
-    'from snapshot',
-    'shutting down',
-    'creating snapshot',
-    'crashed',
-    'starting up',
-    'post-copy',
-    'post-copy failed',
-    'api error',
-  ],
-  shutdown: ['unknown', 'user'],
-  shutoff: [
-    'unknown',
-    'shutdown',
-    'destroyed',
-    'crashed',
-    'migrated',
-    'saved',
-    'failed',
-    'from snapshot',
-    'daemon',
-  ],
-  crashed: ['unknown', 'panicked'],
-  pmsuspended: ['unknown'],
-};
+/** Each state's reason names, in wire order. */
+export const STATE_REASONS = Object.fromEntries(
+  DOMAIN_STATES.map((state) => [state, Object.keys(STATES[state].reasons)]),
+) as unknown as { readonly [S in DomainState]: readonly StateReason<S>[] };
 
 export function stateNumber(state: DomainState): number {
   return DOMAIN_STATES.indexOf(state);
@@ -155,10 +97,9 @@ export function stateFromNumbers(state: number, reason: number): StateWithReason
 
 /** `virsh domstate` text: "running", or with reason "running (booted)". */
 export function formatState(value: StateWithReason, withReason = false): string {
-  const text = STATE_DISPLAY[value.state];
-  if (!withReason) return text;
-  const reason = REASON_DISPLAY[value.state][reasonNumber(value)] ?? 'unknown';
-  return `${text} (${reason})`;
+  const { display, reasons } = STATES[value.state];
+  if (!withReason) return display;
+  return `${display} (${(reasons as Record<string, string>)[value.reason] ?? 'unknown'})`;
 }
 
 /** States in which the domain has a live hypervisor process/context (libvirt's virDomainObjIsActive). */

@@ -1,0 +1,164 @@
+import type { DomainEventId, DomainRef, EventBus } from '../events/index.js';
+import type { StateWithReason } from '../state/index.js';
+import type { VirtUri } from '../uri/index.js';
+
+/** What a driver gets when it opens a connection. */
+export interface OpenContext {
+  /** The caller asked for a read-only connection; core already refuses writes, a driver may refuse more. */
+  readonly readonly: boolean;
+  /** Where the driver emits every domain event it raises, in order. */
+  readonly events: EventBus;
+  /** The caller's environment (never `process.env` read behind the caller's back). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * A hypervisor driver: what a driver package exports as `driver`.
+ * Stateless apart from what `open()` returns; core holds no global registry of them.
+ */
+export interface Driver {
+  /** Short name, e.g. `qemu`, used in messages. */
+  readonly name: string;
+  /** URI schemes it serves (`['esx', 'gsx', 'vpx']`); the remote transport serves `remote`. */
+  readonly schemes: readonly string[];
+  /** Opens a connection for `uri`; fails with a VirtError (NO_CONNECT, AUTH_FAILED, …). */
+  open(uri: VirtUri, ctx: OpenContext): Promise<DriverConnection>;
+}
+
+/** A domain as a driver lists it: enough for core to apply virConnectListAllDomains' filters. */
+export interface DomainListing {
+  readonly domain: DomainRef;
+  readonly state: StateWithReason;
+  readonly persistent: boolean;
+  readonly autostart?: boolean;
+  readonly managedSave?: boolean;
+}
+
+/** How a lookup names its domain; core has already normalised a UUID to lower-case dashed form. */
+export type DomainKey = { readonly name: string } | { readonly uuid: string } | { readonly id: number };
+
+export interface DefineOptions {
+  /** Validate the XML against libvirt's schema (VIR_DOMAIN_DEFINE_VALIDATE). */
+  validate?: boolean;
+}
+
+export interface CreateOptions {
+  /** Leave the guest paused (reason starting-up … user) instead of running. */
+  paused?: boolean;
+  /** Destroy the guest when the connection that started it closes. */
+  autodestroy?: boolean;
+  bypassCache?: boolean;
+  /** Boot fresh even if a managed save image exists. */
+  forceBoot?: boolean;
+  resetNvram?: boolean;
+  validate?: boolean;
+}
+
+export type StartOptions = Omit<CreateOptions, 'validate'>;
+
+export const SHUTDOWN_MODES = ['acpi', 'agent', 'initctl', 'signal', 'paravirt'] as const;
+/** virDomainShutdownFlagValues / virDomainRebootFlagValues by virsh's `--mode` names. */
+export type ShutdownMode = (typeof SHUTDOWN_MODES)[number];
+
+export interface ShutdownOptions {
+  /** Methods the driver may use, any of which is acceptable; empty means the driver's default. */
+  modes?: readonly ShutdownMode[];
+}
+
+export interface DestroyOptions {
+  /** Only SIGTERM, never SIGKILL (VIR_DOMAIN_DESTROY_GRACEFUL). */
+  graceful?: boolean;
+}
+
+export interface UndefineOptions {
+  managedSave?: boolean;
+  snapshotsMetadata?: boolean;
+  checkpointsMetadata?: boolean;
+  nvram?: boolean;
+  keepNvram?: boolean;
+  tpm?: boolean;
+  keepTpm?: boolean;
+}
+
+export interface XmlDescOptions {
+  inactive?: boolean;
+  /** Include passwords; refused on read-only connections. */
+  secure?: boolean;
+  updateCpu?: boolean;
+  migratable?: boolean;
+}
+
+/** virDomainInfo. Memory in KiB, CPU time in nanoseconds. */
+export interface DomainInfo {
+  readonly state: StateWithReason['state'];
+  readonly maxMemKiB: number;
+  readonly memoryKiB: number;
+  readonly nrVirtCpu: number;
+  readonly cpuTimeNs: bigint;
+}
+
+/** virNodeInfo. */
+export interface NodeInfo {
+  readonly model: string;
+  readonly memoryKiB: number;
+  readonly cpus: number;
+  readonly mhz: number;
+  readonly nodes: number;
+  readonly sockets: number;
+  readonly cores: number;
+  readonly threads: number;
+}
+
+/**
+ * One open connection of a driver. The required members are what every driver can do;
+ * every optional method is a capability: leave it out and core answers NO_SUPPORT
+ * (naming the libvirt API) for it. Core checks read-only access and arguments before
+ * calling; the driver checks state (OPERATION_INVALID …) and raises events on the
+ * EventBus from `open()` after each transition.
+ */
+export interface DriverConnection {
+  close(): Promise<void>;
+  /** The canonical URI of this connection (virConnectGetURI). */
+  getUri(): string;
+  /** Every domain, active or not; core filters. */
+  listDomains(): Promise<readonly DomainListing[]>;
+  /** The domain named by `key`, or undefined: core raises NO_DOMAIN with libvirt's text. */
+  lookupDomain(key: DomainKey): Promise<DomainRef | undefined>;
+
+  defineXml?(xml: string, options: DefineOptions): Promise<DomainRef>;
+  undefine?(domain: DomainRef, options: UndefineOptions): Promise<void>;
+  /** Starts a transient domain. Resolves to its ref with the new id. */
+  createXml?(xml: string, options: CreateOptions): Promise<DomainRef>;
+  /** Starts a defined domain. Resolves to its ref with the new id. */
+  start?(domain: DomainRef, options: StartOptions): Promise<DomainRef>;
+  /** Asks the guest to shut down; resolves once asked, the state follows by events. */
+  shutdown?(domain: DomainRef, options: ShutdownOptions): Promise<void>;
+  reboot?(domain: DomainRef, options: ShutdownOptions): Promise<void>;
+  reset?(domain: DomainRef): Promise<void>;
+  destroy?(domain: DomainRef, options: DestroyOptions): Promise<void>;
+  suspend?(domain: DomainRef): Promise<void>;
+  resume?(domain: DomainRef): Promise<void>;
+  getState?(domain: DomainRef): Promise<StateWithReason>;
+  getInfo?(domain: DomainRef): Promise<DomainInfo>;
+  getXmlDesc?(domain: DomainRef, options: XmlDescOptions): Promise<string>;
+  getAutostart?(domain: DomainRef): Promise<boolean>;
+  setAutostart?(domain: DomainRef, autostart: boolean): Promise<void>;
+  isPersistent?(domain: DomainRef): Promise<boolean>;
+  hasManagedSave?(domain: DomainRef): Promise<boolean>;
+  getHostname?(domain: DomainRef): Promise<string>;
+
+  /** Hypervisor version, major * 1,000,000 + minor * 1,000 + release. */
+  getVersion?(): Promise<number>;
+  /** Version of the library/daemon serving the connection, same encoding. */
+  getLibVersion?(): Promise<number>;
+  getNodeInfo?(): Promise<NodeInfo>;
+  /** The capabilities XML document. */
+  getCapabilities?(): Promise<string>;
+  getMaxVcpus?(type?: string): Promise<number>;
+}
+
+/** Which events a connection subscriber wants; an absent field matches all. */
+export interface SubscribeFilter {
+  domain?: Pick<DomainRef, 'uuid'>;
+  id?: DomainEventId;
+}

@@ -1,0 +1,23 @@
+export { Connection, type ListFilter } from './connection.js';
+export { Domain } from './domain.js';
+export { domainGoneError, noDomainError } from './domain-errors.js';
+export {
+  type CreateOptions,
+  type DefineOptions,
+  type DestroyOptions,
+  type DomainInfo,
+  type DomainKey,
+  type DomainListing,
+  type Driver,
+  type DriverConnection,
+  type NodeInfo,
+  type OpenContext,
+  SHUTDOWN_MODES,
+  type ShutdownMode,
+  type ShutdownOptions,
+  type StartOptions,
+  type SubscribeFilter,
+  type UndefineOptions,
+  type XmlDescOptions,
+} from './driver.js';
+export { type DriverOperation, OPERATIONS } from './operations.js';

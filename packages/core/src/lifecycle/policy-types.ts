@@ -1,0 +1,92 @@
+import type { ErrorDomain } from '../errors/index.js';
+import type { DomainEventPayload } from '../events/index.js';
+import type { AsyncJobKind } from '../jobs/index.js';
+import type { StateWithReason } from '../state/index.js';
+
+/** What the hypervisor reports about the guest, in hypervisor-neutral words. */
+export type GuestEvent =
+  /**
+   * The guest powered off, or finished a power-down we asked for (QEMU's SHUTDOWN).
+   * `guestInitiated` is absent when the hypervisor does not say who asked.
+   */
+  | { type: 'guest-shutdown'; guestInitiated?: boolean }
+  /** The vCPUs stopped (QEMU's STOP). */
+  | { type: 'guest-stopped' }
+  /** The vCPUs run again (QEMU's RESUME). */
+  | { type: 'guest-resumed' }
+  /** The virtual hardware was reset (QEMU's RESET): by the guest rebooting, or by us. */
+  | { type: 'guest-reset'; guestInitiated?: boolean }
+  /** The guest kernel panicked (QEMU's GUEST_PANICKED). */
+  | { type: 'guest-panicked' }
+  /**
+   * The hypervisor process or container is gone. libvirt decides by state: after a
+   * shutdown it is a normal stop, otherwise the emulator crashed. `expected` lets a
+   * hypervisor without a shutdown notification (a container whose init exited
+   * cleanly) report an orderly exit; QEMU drivers leave it out.
+   */
+  | { type: 'guest-gone'; expected?: boolean };
+
+/** How a power-down or reboot reaches the guest: ACPI power button or guest agent. */
+export type PowerRequestMode = 'acpi' | 'agent';
+
+/** What a client asked for (virDomainShutdown, virDomainReboot, …) or the manager noticed. */
+export type HostRequest =
+  | { type: 'host-start'; paused?: boolean }
+  | { type: 'host-shutdown'; mode?: PowerRequestMode }
+  | { type: 'host-reboot'; mode?: PowerRequestMode }
+  | { type: 'host-destroy' }
+  | { type: 'host-suspend' }
+  | { type: 'host-resume' }
+  /** The async job that held the domain ended. */
+  | { type: 'job-ended' };
+
+export type PolicyInput = GuestEvent | HostRequest;
+
+/**
+ * What the driver must do, in order. `power-down` and `guest-reboot` go through the
+ * channel the request named (`guest-reboot` only ever comes with the agent);
+ * `restart` is cold (kill, then start again), `reset` + `continue` is QEMU's warm one.
+ */
+export type PolicyAction =
+  | 'start'
+  | 'reset'
+  | 'continue'
+  | 'pause'
+  | 'kill'
+  | 'power-down'
+  | 'guest-reboot'
+  | 'restart'
+  | 'dump';
+
+/** What libvirt keeps beside state and reason (qemuDomainObjPrivate) for these rules. */
+export interface PolicyFlags {
+  /** A reboot we asked for is being carried out as power-off, reset and continue. */
+  fakeReboot: boolean;
+  /** The hypervisor stopped the vCPUs on a guest shutdown and waits for our reset. */
+  pausedShutdown: boolean;
+}
+
+/** Which job holds the domain: none, a synchronous modify job, or an async job. */
+export type PolicyJob = 'none' | 'modify' | AsyncJobKind;
+
+export type PolicyNext = StateWithReason & { flags: PolicyFlags };
+
+export type PolicyState = PolicyNext & { job: PolicyJob };
+
+export interface PolicyDecision {
+  next: PolicyNext;
+  /** Events to emit, in order, after `next` has been saved. */
+  emit: DomainEventPayload[];
+  do: PolicyAction[];
+}
+
+export interface PolicyOptions {
+  /**
+   * Whether the hypervisor can restart a guest in place (QEMU with -no-shutdown:
+   * system_reset then cont). Without it a restart is a cold one, reported as
+   * libvirt's libxl driver does: stopped, then started(booted). Default true.
+   */
+  resetInPlace?: boolean;
+  /** Error domain for the errors host requests raise (the driver's VIR_FROM_*). Default NONE. */
+  errorDomain?: ErrorDomain;
+}

@@ -1,0 +1,9 @@
+export {
+  DomainStore,
+  type StoredEntry,
+  type StoreListing,
+  type StoreLoadError,
+} from './domain-store.js';
+export { validateName } from './entry-names.js';
+export { acquireStateLock, type StateLock } from './state-lock.js';
+export { type DomainStatus, STATUS_FORMAT_VERSION } from './status-file.js';

@@ -1,0 +1,8 @@
+export {
+  CONFORMANCE_GROUPS,
+  type ConformanceGroup,
+  type DriverConformanceOptions,
+} from './conformance-harness.js';
+export { describeEvent, type EventMatcher, EventRecorder, lifecycle } from './event-recorder.js';
+export { expectNoDomainNamed, expectNoSupport, expectVirtError } from './expect-virt-error.js';
+export { runDriverConformance } from './run-driver-conformance.js';

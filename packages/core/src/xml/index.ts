@@ -1,0 +1,45 @@
+export { generateMac } from './devices/interface.js';
+export type {
+  ChardevDef,
+  ChardevKind,
+  ChrBackedDeviceDef,
+  ChrSource,
+  ClockDef,
+  ControllerDef,
+  CpuDef,
+  CpuFeature,
+  CpuTopology,
+  DeviceAddress,
+  DeviceDef,
+  DeviceInfo,
+  DiskDef,
+  DiskDriver,
+  DiskSource,
+  DomainDef,
+  DomainXmlFlags,
+  FeaturesDef,
+  FilesystemDef,
+  FormatFlags,
+  GenericDeviceDef,
+  GraphicsDef,
+  GraphicsListen,
+  InputDef,
+  InterfaceDef,
+  LifecycleAction,
+  MemoryDef,
+  OsDef,
+  ParseFlags,
+  VcpuDef,
+  VideoDef,
+  VirtType,
+} from './domain-def.js';
+export { LIFECYCLE_ACTIONS } from './domain-def.js';
+export { domainToElement, formatDomainXml } from './format-domain.js';
+export { parseMac } from './mac.js';
+export { parseDomainXml, VIRT_TYPES } from './parse-domain.js';
+export { hasFeature } from './sections/features.js';
+export { scaleInteger, toKiB } from './units.js';
+export { generateUuid, parseUuid } from './uuid.js';
+export type { XmlChild, XmlElement, XmlRest } from './xml-node.js';
+export { readXml } from './xml-reader.js';
+export { writeXml } from './xml-writer.js';
