@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages the tests use: xmllint validates formatted XML against libvirt's RelaxNG schemas.
-apt_packages=(libxml2-utils)
+# Debian packages the tests use: xmllint validates formatted XML against libvirt's RelaxNG schemas;
+# virsh (libvirt-clients) runs side by side with virtkit.
+apt_packages=(libxml2-utils libvirt-clients)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -70,7 +70,7 @@ describe('Connection: capabilities', () => {
   it('answers NO_SUPPORT naming the libvirt API for an operation the driver lacks', async () => {
     const conn = await open();
     const dom = await conn.defineXml(xml('vm1'));
-    expect(conn.supports('getHostname')).toBe(false);
+    expect(conn.supports('getDomainHostname')).toBe(false);
     expect(conn.supports('suspend')).toBe(true);
     await expectVirtError(
       dom.getHostname(),

@@ -11,6 +11,7 @@ import type {
   DomainListing,
   DriverConnection,
   NodeInfo,
+  SecurityModel,
   SubscribeFilter,
 } from './driver.js';
 import { type DriverOperation, OPERATIONS } from './operations.js';
@@ -135,6 +136,18 @@ export class Connection {
   /** Starts a transient domain from XML. */
   async createXml(xml: string, options: CreateOptions = {}): Promise<Domain> {
     return new Domain(this, await this.invoke('createXml', xml, options));
+  }
+
+  getHostname(): Promise<string> {
+    return this.invoke('getHostname');
+  }
+
+  getType(): Promise<string> {
+    return this.invoke('getType');
+  }
+
+  getSecurityModel(): Promise<SecurityModel> {
+    return this.invoke('getSecurityModel');
   }
 
   getVersion(): Promise<number> {

@@ -6,10 +6,12 @@ import { domainGoneError } from './domain-errors.js';
 import {
   type DestroyOptions,
   type DomainInfo,
+  type SecurityLabel,
   SHUTDOWN_MODES,
   type ShutdownOptions,
   type StartOptions,
   type UndefineOptions,
+  type VcpuCountOptions,
   type XmlDescOptions,
 } from './driver.js';
 
@@ -128,7 +130,19 @@ export class Domain {
   }
 
   getHostname(): Promise<string> {
-    return this.connection.invoke('getHostname', this.ref);
+    return this.connection.invoke('getDomainHostname', this.ref);
+  }
+
+  getOsType(): Promise<string> {
+    return this.connection.invoke('getOsType', this.ref);
+  }
+
+  getVcpusFlags(options: VcpuCountOptions = {}): Promise<number> {
+    return this.connection.invoke('getVcpusFlags', this.ref, options);
+  }
+
+  getSecurityLabel(): Promise<SecurityLabel> {
+    return this.connection.invoke('getSecurityLabel', this.ref);
   }
 
   async #listing(api: string) {

@@ -97,6 +97,28 @@ export interface DomainInfo {
   readonly cpuTimeNs: bigint;
 }
 
+/** virDomainGetVcpusFlags' flags: the maximum or current count, of the config or the live domain. */
+export interface VcpuCountOptions {
+  maximum?: boolean;
+  /** VIR_DOMAIN_AFFECT_CONFIG; neither config nor live means the current state of the domain. */
+  config?: boolean;
+  live?: boolean;
+  /** VIR_DOMAIN_VCPU_GUEST: ask the guest agent. */
+  guest?: boolean;
+}
+
+/** virSecurityLabel. */
+export interface SecurityLabel {
+  readonly label: string;
+  readonly enforcing: boolean;
+}
+
+/** virSecurityModel. */
+export interface SecurityModel {
+  readonly model: string;
+  readonly doi: string;
+}
+
 /** virNodeInfo. */
 export interface NodeInfo {
   readonly model: string;
@@ -145,8 +167,21 @@ export interface DriverConnection {
   setAutostart?(domain: DomainRef, autostart: boolean): Promise<void>;
   isPersistent?(domain: DomainRef): Promise<boolean>;
   hasManagedSave?(domain: DomainRef): Promise<boolean>;
-  getHostname?(domain: DomainRef): Promise<string>;
+  /** The guest's own hostname (virDomainGetHostname). */
+  getDomainHostname?(domain: DomainRef): Promise<string>;
+  /** The guest OS type: `hvm`, `linux`, `exe`, … (virDomainGetOSType). */
+  getOsType?(domain: DomainRef): Promise<string>;
+  /** vCPU counts (virDomainGetVcpusFlags); refused for `live` on an inactive domain. */
+  getVcpusFlags?(domain: DomainRef, options: VcpuCountOptions): Promise<number>;
+  /** The domain's security label (virDomainGetSecurityLabel); an unlabelled domain has label ''. */
+  getSecurityLabel?(domain: DomainRef): Promise<SecurityLabel>;
 
+  /** The host's name (virConnectGetHostname). */
+  getHostname?(): Promise<string>;
+  /** The hypervisor's name as libvirt reports it: `QEMU`, `TEST`, `LXC`, … (virConnectGetType). */
+  getType?(): Promise<string>;
+  /** The host's security model (virNodeGetSecurityModel); `model` is '' when there is none. */
+  getSecurityModel?(): Promise<SecurityModel>;
   /** Hypervisor version, major * 1,000,000 + minor * 1,000 + release. */
   getVersion?(): Promise<number>;
   /** Version of the library/daemon serving the connection, same encoding. */

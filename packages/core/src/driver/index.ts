@@ -12,12 +12,15 @@ export {
   type DriverConnection,
   type NodeInfo,
   type OpenContext,
+  type SecurityLabel,
+  type SecurityModel,
   SHUTDOWN_MODES,
   type ShutdownMode,
   type ShutdownOptions,
   type StartOptions,
   type SubscribeFilter,
   type UndefineOptions,
+  type VcpuCountOptions,
   type XmlDescOptions,
 } from './driver.js';
 export { type DriverOperation, OPERATIONS } from './operations.js';
