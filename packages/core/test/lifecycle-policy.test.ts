@@ -19,6 +19,7 @@ import {
 
 const STATES = {
   running: { state: 'running', reason: 'booted' },
+  unpaused: { state: 'running', reason: 'unpaused' },
   paused: { state: 'paused', reason: 'user' },
   startingUp: { state: 'paused', reason: 'starting-up' },
   shutdown: { state: 'shutdown', reason: 'unknown' },
@@ -100,6 +101,7 @@ const NOT_RUNNING = 'Requested operation is not valid: domain is not running';
 const ALREADY_RUNNING = 'Requested operation is not valid: domain is already running';
 const PMSUSPENDED = 'Requested operation is not valid: domain is pmsuspended';
 const COLD: PolicyOptions = { resetInPlace: false };
+const ANY_ACTIVE: PolicyOptions = { shutdownNeedsRunning: false };
 const coldRestart = (
   stopped: string,
   before: string[] = [],
@@ -257,6 +259,14 @@ const ROWS: Row[] = [
     when: ALL,
     expect: { flags: FAKE_REBOOT },
   },
+  // qemuProcessFakeReboot restarts the vCPUs with reason booted
+  {
+    from: 'unpaused',
+    flags: PAUSED_SHUTDOWN,
+    input: { type: 'guest-resumed' },
+    when: ALL,
+    expect: { to: STATES.running, flags: FAKE_REBOOT },
+  },
   { from: 'paused', input: { type: 'guest-resumed' }, when: ALL, expect: resumed('unpaused') },
   { from: 'shutdown', input: { type: 'guest-resumed' }, when: ALL, expect: resumed('unpaused') },
   { from: 'crashed', input: { type: 'guest-resumed' }, when: ALL, expect: resumed('crashed') },
@@ -380,6 +390,28 @@ const ROWS: Row[] = [
   ...(['paused', 'shutdown', 'crashed', 'shutoff', 'pmsuspended'] as const).map(
     (from): Row => ({ from, input: { type: 'host-shutdown' }, when: ALL, expect: NOT_RUNNING }),
   ),
+  // libvirt's test, LXC and libxl drivers power down any active domain
+  {
+    from: 'paused',
+    input: { type: 'host-shutdown' },
+    when: POWEROFF_NO_ANY_RESTART,
+    options: ANY_ACTIVE,
+    expect: { do: ['power-down'] },
+  },
+  {
+    from: 'paused',
+    input: { type: 'host-shutdown' },
+    when: POWEROFF_ANY_RESTART,
+    options: ANY_ACTIVE,
+    expect: { flags: FAKE_REBOOT, do: ['power-down'] },
+  },
+  {
+    from: 'shutoff',
+    input: { type: 'host-shutdown' },
+    when: ALL,
+    options: ANY_ACTIVE,
+    expect: NOT_RUNNING,
+  },
 
   // qemuDomainReboot
   {
@@ -505,9 +537,11 @@ function start(row: Row): PolicyState {
 }
 
 function title(row: Row): string {
-  const extras = [row.flags && JSON.stringify(row.flags), row.job, row.options && 'cold restart'].filter(
-    Boolean,
-  );
+  const extras = [
+    row.flags && JSON.stringify(row.flags),
+    row.job,
+    row.options && JSON.stringify(row.options),
+  ].filter(Boolean);
   const when = Object.entries(row.when).map(([key, values]) => `${key}=${values.join('|')}`);
   return `${JSON.stringify(row.input)} from ${row.from} ${extras.join(' ')} ${when.join(' ')}`.trim();
 }

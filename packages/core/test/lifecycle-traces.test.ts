@@ -98,6 +98,28 @@ describe('fake reboot', () => {
     expect(steps.every((step) => step.next.state === 'running' && step.next.reason === 'booted')).toBe(true);
   });
 
+  it('ends a fake reboot of a resumed guest as a fresh boot, without a resumed event', () => {
+    const steps = replay(
+      running({ state: 'running', reason: 'unpaused' }),
+      [
+        { type: 'host-reboot', mode: 'acpi' },
+        { type: 'guest-shutdown', guestInitiated: false },
+        { type: 'guest-stopped' },
+        { type: 'guest-reset', guestInitiated: false },
+        { type: 'guest-resumed' },
+      ],
+      DEFAULT_LIFECYCLE_CONFIG,
+    ).steps;
+    expect(steps.map((step) => `${step.next.state} (${step.next.reason})`)).toEqual([
+      'running (unpaused)',
+      'running (unpaused)',
+      'running (unpaused)',
+      'running (unpaused)',
+      'running (booted)',
+    ]);
+    expect(steps.flatMap((step) => step.emit)).toEqual([{ id: 'reboot' }]);
+  });
+
   it('turns a guest power-off into a reboot when on_poweroff=restart', () => {
     const def: LifecycleConfig = { ...DEFAULT_LIFECYCLE_CONFIG, onPoweroff: 'restart' };
     expectTrace(running(), def, [

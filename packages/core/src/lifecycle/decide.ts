@@ -211,7 +211,11 @@ export function decide(
     case 'guest-resumed':
       // qemuProcessHandleResume; a crashed guest resumes only from its on_crash restart (qemuProcessFakeReboot)
       if (!active) return outcome(current);
-      return resumeGuest(current, current.state === 'crashed' ? 'crashed' : 'unpaused');
+      if (current.state === 'crashed') return resumeGuest(current, 'crashed');
+      // qemuProcessFakeReboot restarts the vCPUs as a fresh boot: running (booted), silently
+      if (current.flags.pausedShutdown)
+        return outcome(current, { to: RUNNING_BOOTED, flags: { pausedShutdown: false } });
+      return resumeGuest(current, 'unpaused');
 
     case 'guest-reset':
       // qemuProcessHandleReset: resets while starting up are libvirt's own
@@ -248,7 +252,8 @@ export function decide(
 
     case 'host-shutdown':
       // qemuDomainShutdownFlags: on_poweroff=restart turns the shutdown into a fake reboot
-      if (current.state !== 'running') throw refuse('domain is not running');
+      if (options.shutdownNeedsRunning === false ? !active : current.state !== 'running')
+        throw refuse('domain is not running');
       return askGuest(
         current,
         input.mode,

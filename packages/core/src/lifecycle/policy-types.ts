@@ -87,6 +87,11 @@ export interface PolicyOptions {
    * libvirt's libxl driver does: stopped, then started(booted). Default true.
    */
   resetInPlace?: boolean;
+  /**
+   * Whether a shutdown request needs a running guest (QEMU: qemuDomainShutdownFlags) or any
+   * active one (libvirt's test, LXC and libxl drivers only check that it is active). Default true.
+   */
+  shutdownNeedsRunning?: boolean;
   /** Error domain for the errors host requests raise (the driver's VIR_FROM_*). Default NONE. */
   errorDomain?: ErrorDomain;
 }

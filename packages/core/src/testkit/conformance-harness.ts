@@ -2,6 +2,7 @@ import { afterEach, beforeEach, it, type TestContext } from 'vitest';
 import type { Connection, Domain, DriverOperation } from '../driver/index.js';
 import { EventRecorder, lifecycle } from './event-recorder.js';
 import { expectNoSupport } from './expect-virt-error.js';
+import type { RefusalCase, RefusalExpectation } from './refusals.js';
 
 /** The groups of checks; list some in `skip` to leave them out. */
 export const CONFORMANCE_GROUPS = [
@@ -30,6 +31,8 @@ export interface DriverConformanceOptions {
   sampleDomainXml: (name: string) => string;
   /** Groups of checks to leave out (e.g. `reboot` where the guest cannot reboot). */
   skip?: readonly ConformanceGroup[];
+  /** The driver's own answers where libvirt's drivers differ; the rest are the QEMU driver's. */
+  refusals?: Partial<Record<RefusalCase, RefusalExpectation>>;
   /** How long to wait for each asynchronous event; default 10 s. */
   eventTimeoutMs?: number;
 }

@@ -1,4 +1,5 @@
 export { generateMac } from './devices/interface.js';
+export { type DeviceOfKind, ofKind } from './devices/of-kind.js';
 export type {
   ChardevDef,
   ChardevKind,
@@ -41,5 +42,5 @@ export { hasFeature } from './sections/features.js';
 export { scaleInteger, toKiB } from './units.js';
 export { generateUuid, parseUuid } from './uuid.js';
 export type { XmlChild, XmlElement, XmlRest } from './xml-node.js';
-export { readXml } from './xml-reader.js';
+export { decodeEntities, readXml } from './xml-reader.js';
 export { writeXml } from './xml-writer.js';
