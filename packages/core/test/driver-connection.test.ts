@@ -43,6 +43,11 @@ describe('Connection: read-only access', () => {
     await expectVirtError(
       ro.defineXml(xml('vm2')),
       'OPERATION_DENIED',
+      'operation forbidden: read only access prevents virDomainDefineXML',
+    );
+    await expectVirtError(
+      ro.defineXml(xml('vm2'), { validate: true }),
+      'OPERATION_DENIED',
       'operation forbidden: read only access prevents virDomainDefineXMLFlags',
     );
     await expectVirtError(

@@ -68,3 +68,17 @@ describe('VirtError identity', () => {
     expect(isVirtError(undefined)).toBe(false);
   });
 });
+
+describe('VirtError verbatim messages', () => {
+  it('keeps the detail as the whole message, as libvirt does for virCheckFlags', () => {
+    const error = new VirtError(
+      'INVALID_ARG',
+      'unsupported flags (0x1) in function testDomainCreateWithFlags',
+      {
+        verbatim: true,
+      },
+    );
+    expect(error.message).toBe('unsupported flags (0x1) in function testDomainCreateWithFlags');
+    expect(error.code).toBe('INVALID_ARG');
+  });
+});

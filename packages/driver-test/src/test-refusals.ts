@@ -44,9 +44,8 @@ export function checkFlags<S extends FlagSet>(
     throw new VirtError(
       'INVALID_ARG',
       `unsupported flags (0x${unsupported.toString(16)}) in function ${fn}`,
-      {
-        domain: 'TEST',
-      },
+      // virCheckFlags raises its text without INVALID_ARG's "invalid argument:" prefix
+      { domain: 'TEST', verbatim: true },
     );
   }
 }

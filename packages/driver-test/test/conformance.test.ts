@@ -13,7 +13,7 @@ runDriverConformance({
     'start-active': internal((name) => `internal error: Domain '${name}' is already running`),
     'start-paused': {
       code: 'INVALID_ARG',
-      message: () => 'invalid argument: unsupported flags (0x1) in function testDomainCreateWithFlags',
+      message: () => 'unsupported flags (0x1) in function testDomainCreateWithFlags',
     },
     'suspend-paused': internal((name) => `internal error: domain '${name}' not running`),
     'resume-running': internal((name) => `internal error: domain '${name}' not paused`),

@@ -14,7 +14,7 @@ import type {
   SecurityModel,
   SubscribeFilter,
 } from './driver.js';
-import { type DriverOperation, OPERATIONS } from './operations.js';
+import { apiName, type DriverOperation, OPERATIONS } from './operations.js';
 
 /** virConnectListAllDomains' filters; each absent field matches all. */
 export interface ListFilter {
@@ -61,7 +61,8 @@ export class Connection {
     operation: K,
     ...args: Parameters<Method<K>>
   ): Promise<Awaited<ReturnType<Method<K>>>> {
-    const { api, write } = OPERATIONS[operation];
+    const { write } = OPERATIONS[operation];
+    const api = apiName(operation, args);
     this.assertOpen(api);
     if (write && this.readonly) throw new VirtError('OPERATION_DENIED', `read only access prevents ${api}`);
     const method = this.#driver[operation] as ((...values: unknown[]) => Promise<never>) | undefined;

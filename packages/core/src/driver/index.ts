@@ -23,4 +23,4 @@ export {
   type VcpuCountOptions,
   type XmlDescOptions,
 } from './driver.js';
-export { type DriverOperation, OPERATIONS } from './operations.js';
+export { apiName, type DriverOperation, OPERATIONS } from './operations.js';

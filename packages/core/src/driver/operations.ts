@@ -11,17 +11,22 @@ interface OperationInfo {
   readonly api: string;
   /** Changes something, so a read-only connection refuses it. */
   readonly write: boolean;
+  /**
+   * The API a client calls when it sets no option (virsh calls virDomainDestroy, not
+   * virDomainDestroyFlags, without --graceful): the one errors then name.
+   */
+  readonly plainApi?: string;
 }
 
 export const OPERATIONS: Readonly<Record<DriverOperation, OperationInfo>> = {
-  defineXml: { api: 'virDomainDefineXMLFlags', write: true },
-  undefine: { api: 'virDomainUndefineFlags', write: true },
+  defineXml: { api: 'virDomainDefineXMLFlags', write: true, plainApi: 'virDomainDefineXML' },
+  undefine: { api: 'virDomainUndefineFlags', write: true, plainApi: 'virDomainUndefine' },
   createXml: { api: 'virDomainCreateXML', write: true },
-  start: { api: 'virDomainCreateWithFlags', write: true },
-  shutdown: { api: 'virDomainShutdownFlags', write: true },
+  start: { api: 'virDomainCreateWithFlags', write: true, plainApi: 'virDomainCreate' },
+  shutdown: { api: 'virDomainShutdownFlags', write: true, plainApi: 'virDomainShutdown' },
   reboot: { api: 'virDomainReboot', write: true },
   reset: { api: 'virDomainReset', write: true },
-  destroy: { api: 'virDomainDestroyFlags', write: true },
+  destroy: { api: 'virDomainDestroyFlags', write: true, plainApi: 'virDomainDestroy' },
   suspend: { api: 'virDomainSuspend', write: true },
   resume: { api: 'virDomainResume', write: true },
   getState: { api: 'virDomainGetState', write: false },
@@ -44,3 +49,13 @@ export const OPERATIONS: Readonly<Record<DriverOperation, OperationInfo>> = {
   getCapabilities: { api: 'virConnectGetCapabilities', write: false },
   getMaxVcpus: { api: 'virConnectGetMaxVcpus', write: false },
 };
+
+/** The libvirt API a call stands for: the plain one when its options set nothing. */
+export function apiName(operation: DriverOperation, args: readonly unknown[]): string {
+  const { api, plainApi } = OPERATIONS[operation];
+  if (plainApi === undefined) return api;
+  const options = args.at(-1);
+  const setsNothing =
+    typeof options !== 'object' || options === null || !Object.values(options).some((value) => value);
+  return setsNothing ? plainApi : api;
+}

@@ -4,6 +4,11 @@ import { ERROR_MESSAGES } from './error-messages.js';
 export interface VirtErrorOptions {
   /** Subsystem that raised the error; libvirt's VIR_FROM_*. Defaults to NONE. */
   domain?: ErrorDomain;
+  /**
+   * The message is `detail` as given, without the code's text around it: libvirt raises
+   * some errors this way (virReportInvalidArg, virCheckFlags' "unsupported flags …").
+   */
+  verbatim?: boolean;
   cause?: unknown;
 }
 
@@ -24,7 +29,7 @@ export class VirtError extends Error {
 
   constructor(code: ErrorCode, detail?: string, options: VirtErrorOptions = {}) {
     super(
-      formatErrorMessage(code, detail),
+      options.verbatim && detail !== undefined ? detail : formatErrorMessage(code, detail),
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.code = code;

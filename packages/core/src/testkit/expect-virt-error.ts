@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { type Connection, type DriverOperation, OPERATIONS } from '../driver/index.js';
+import { apiName, type Connection, type DriverOperation } from '../driver/index.js';
 import type { ErrorCode } from '../errors/index.js';
 
 /**
@@ -21,7 +21,7 @@ export function expectNoSupport(conn: Connection, operation: DriverOperation): P
   return expectVirtError(
     call.call(conn, operation),
     'NO_SUPPORT',
-    `this function is not supported by the connection driver: ${OPERATIONS[operation].api}`,
+    `this function is not supported by the connection driver: ${apiName(operation, [])}`,
   );
 }
 
