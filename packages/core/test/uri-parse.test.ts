@@ -66,6 +66,7 @@ describe('parseUri', () => {
     'qemu+ssh://[::1/system',
     '1qemu:///system',
     'qe mu:///system',
+    ':::',
   ])('rejects %s with "Unable to parse URI"', (text) => {
     expect(() => parseUri(text)).toThrow(
       expect.objectContaining({

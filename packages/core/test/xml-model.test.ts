@@ -179,7 +179,7 @@ describe('parseDomainXml errors', () => {
 
   it('rejects an unknown virtualization type and bad lifecycle actions', () => {
     expect(errorOf(() => parseDomainXml(domain('<memory>1</memory>', "type='foo'"))).message).toBe(
-      "XML error: Invalid value for attribute 'type' in element 'domain': 'foo'.",
+      'unsupported configuration: invalid domain type foo',
     );
     expect(
       errorOf(() => parseDomainXml(domain('<memory>1</memory><on_crash>explode</on_crash>'))).message,

@@ -66,7 +66,9 @@ export function parseUri(text: string): VirtUri {
   const colon = text.indexOf(':');
   const slash = text.indexOf('/');
   if (colon <= 0 || (slash >= 0 && slash < colon)) {
-    if (!PATH.test(text.split(/[?#]/, 1)[0] ?? '')) throw parseError(text);
+    const path = text.split(/[?#]/, 1)[0] ?? '';
+    // A relative reference's first segment cannot hold a colon (RFC 3986 path-noscheme).
+    if (!PATH.test(path) || (path.split('/', 1)[0] ?? '').includes(':')) throw parseError(text);
     throw new VirtError('NO_CONNECT', `URI '${text}' does not include a driver name`);
   }
   const scheme = text.slice(0, colon);

@@ -18,7 +18,7 @@ import { parseOs } from './sections/os.js';
 import { normaliseSizes } from './sections/scaled-sizes.js';
 import { generateUuid, parseUuid } from './uuid.js';
 import { validateDomain } from './validate-domain.js';
-import { xmlError } from './xml-errors.js';
+import { unsupported, xmlError } from './xml-errors.js';
 import { childElements, cloneElement, textContent, type XmlElement } from './xml-node.js';
 import { readXml } from './xml-reader.js';
 
@@ -85,8 +85,10 @@ export function parseDomainXml(xml: string, flags: ParseFlags = {}): DomainDef {
   const root = readXml(xml, 'domain_definition');
   if (root.name !== 'domain') throw xmlError(`expecting root element of 'domain', not '${root.name}'`);
   const r = new ElementReader(root);
-  const type = r.enumAttr('type', VIRT_TYPES);
+  const type = r.attr('type') as VirtType | undefined;
   if (type === undefined) throw xmlError("Missing required attribute 'type' in element 'domain'");
+  // virDomainDefParseXML: an unknown hypervisor type is a configuration libvirt does not support
+  if (!VIRT_TYPES.includes(type)) throw unsupported(`invalid domain type ${type}`);
   const id = r.int('id');
   const name = parseName(r);
   const uuidText = r.childText('uuid');
