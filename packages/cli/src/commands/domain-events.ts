@@ -48,7 +48,9 @@ function waitForEnd(session: Session, ms: number | undefined) {
   const ended = new Promise<Ending>((resolve) => {
     finish = resolve;
   });
-  const timer = ms === undefined ? undefined : setTimeout(() => finish('timeout'), ms);
+  // Without a timeout, the idle interval keeps Node's event loop open while virsh would wait.
+  const timer =
+    ms === undefined ? setInterval(() => {}, 0x7fffffff) : setTimeout(() => finish('timeout'), ms);
   const stopListening = session.onInterrupt(() => finish('interrupt'));
   const cleanup = () => {
     clearTimeout(timer);
