@@ -172,7 +172,8 @@ async function runDominfo(session: Session, options: CommandOptions): Promise<bo
       osType: osType ?? null,
       state: info?.state ?? null,
       cpus: info?.nrVirtCpu ?? null,
-      cpuTimeSeconds: info ? Number(info.cpuTimeNs) / 1e9 : null,
+      // Seconds rounded to the nanosecond, so the float prints as its decimal (1.5, not 1.5000000002).
+      cpuTimeSeconds: info ? Number((Number(info.cpuTimeNs) / 1e9).toFixed(9)) : null,
       maxMemoryKiB: info?.maxMemKiB ?? null,
       usedMemoryKiB: info?.memoryKiB ?? null,
       persistent: persistent ?? null,
