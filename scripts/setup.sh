@@ -7,15 +7,15 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests use: xmllint validates formatted XML against libvirt's RelaxNG schemas;
-# virsh (libvirt-clients) runs side by side with virtkit.
-apt_packages=(libxml2-utils libvirt-clients)
+# virsh (libvirt-clients) runs side by side with virtkit; QEMU runs the QEMU driver's real guests.
+apt_packages=(libxml2-utils libvirt-clients qemu-system-x86)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 pnpm_version=$(node -p "require('./package.json').packageManager.split('@')[1]")
