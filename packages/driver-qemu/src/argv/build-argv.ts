@@ -1,0 +1,137 @@
+import type { DomainDef } from '@virtkit/core';
+import { findMachine, type QemuCaps } from '../caps/index.js';
+import { audioArgs } from './audio.js';
+import { balloonArgs } from './balloon.js';
+import { bootArgs } from './boot.js';
+import { channelArgs } from './channels.js';
+import { rtcArgs } from './clock.js';
+import { controllerArgs } from './controllers.js';
+import { cpuArgs, smpArgs } from './cpu.js';
+import { withSortedDisks } from './disk-order.js';
+import { diskArgs } from './disks.js';
+import { qemuEnvironment } from './environment.js';
+import { filesystemArgs } from './filesystem.js';
+import { biosArgs, pflashArgs, secureFlashArgs } from './firmware.js';
+import { withSelectedFirmware } from './firmware-select.js';
+import {
+  messageTimestampArgs,
+  noDefaultsArgs,
+  noShutdownArgs,
+  pausedStartArgs,
+  sandboxArgs,
+} from './fixed-flags.js';
+import { displayArgs, graphicsArgs } from './graphics.js';
+import { masterKeyArgs, nameArgs, uuidArgs } from './identity.js';
+import { withImplicitDevices } from './implicit-devices.js';
+import { inputArgs } from './input.js';
+import { iommuArgs } from './iommu.js';
+import { accelArgs, machineArgs } from './machine.js';
+import { memoryArgs } from './memory.js';
+import { monitorArgs } from './monitor.js';
+import { networkArgs } from './network.js';
+import { assignPciAddresses } from './pci-addresses.js';
+import { powerManagementArgs } from './power-management.js';
+import type { ArgvContext, ArgvHostContext, QemuCommand } from './qemu-command.js';
+import { rngArgs } from './rng.js';
+import { saslEnvironment } from './sasl-environment.js';
+import { serialArgs } from './serial.js';
+import { soundArgs } from './sound.js';
+import { assignUsbPorts } from './usb-addresses.js';
+import { validateForQemu } from './validate.js';
+import { videoArgs } from './video.js';
+import { watchdogArgs } from './watchdog.js';
+
+/** Sections in the order libvirt's qemuBuildCommandLine emits them. */
+const SECTIONS: ((ctx: ArgvContext) => string[])[] = [
+  nameArgs,
+  pausedStartArgs,
+  masterKeyArgs,
+  pflashArgs,
+  machineArgs,
+  accelArgs,
+  cpuArgs,
+  biosArgs,
+  secureFlashArgs,
+  memoryArgs,
+  smpArgs,
+  uuidArgs,
+  displayArgs,
+  noDefaultsArgs,
+  monitorArgs,
+  rtcArgs,
+  noShutdownArgs,
+  powerManagementArgs,
+  bootArgs,
+  iommuArgs,
+  controllerArgs,
+  diskArgs,
+  filesystemArgs,
+  networkArgs,
+  serialArgs,
+  channelArgs,
+  inputArgs,
+  audioArgs,
+  graphicsArgs,
+  videoArgs,
+  soundArgs,
+  watchdogArgs,
+  balloonArgs,
+  rngArgs,
+  sandboxArgs,
+  messageTimestampArgs,
+];
+
+/** The fixed host libvirt's xml2argv tests pretend to run on. */
+export const DEFAULT_HOST_CONTEXT: ArgvHostContext = {
+  id: -1,
+  libDir: '/var/lib/libvirt/qemu',
+  monitorFd: 1729,
+  isHostCdrom: (path) => path === '/dev/cdrom',
+  defaultRenderNode: () => '/dev/dri/foo',
+  config: {
+    spiceTls: false,
+    spiceTlsX509CertDir: '/etc/pki/libvirt-spice',
+    spiceSasl: false,
+    spiceSaslDir: '/etc/sasl2',
+    spiceAutoUnixSocket: false,
+    vncAutoUnixSocket: false,
+    vncTls: false,
+    vncTlsX509CertDir: '/etc/pki/libvirt-vnc',
+    vncTlsX509Verify: false,
+    vncSasl: false,
+    vncSaslDir: '/etc/sasl2',
+  },
+  firmware: [],
+};
+
+/** The QEMU command line (and environment) that starts `def`, as libvirt 9.6 builds it. */
+export function buildQemuArgv(
+  inputDef: DomainDef,
+  caps: QemuCaps,
+  host: ArgvHostContext = DEFAULT_HOST_CONTEXT,
+): QemuCommand {
+  const machineName = inputDef.os.machine ?? caps.machines.find((m) => m.isDefault)?.name ?? 'pc';
+  validateForQemu(inputDef, caps, machineName);
+  const withFirmware = withSelectedFirmware(inputDef, machineName, host.firmware);
+  const normalised = withSortedDisks(withImplicitDevices(withFirmware, machineName));
+  const layout = assignPciAddresses(normalised, machineName);
+  const def = { ...normalised, devices: layout.devices };
+  const domainDir = `${host.libDir}/domain-${host.id}-${def.name}`;
+  const accel = def.type === 'kvm' ? 'kvm' : 'tcg';
+  const machine = findMachine(caps, accel, machineName);
+  const ctx: ArgvContext = {
+    def,
+    caps,
+    host,
+    domainDir,
+    machineName,
+    ...(machine && { machine }),
+    pciAddress: layout.addresses,
+    usbPort: assignUsbPorts(def),
+  };
+  const emulator = def.emulator ?? caps.emulator ?? 'qemu-system-x86_64';
+  return {
+    env: [...qemuEnvironment(domainDir), ...saslEnvironment(ctx)],
+    argv: [emulator, ...SECTIONS.flatMap((section) => section(ctx))],
+  };
+}

@@ -1,0 +1,8 @@
+import { formatKeyValue } from './option-syntax.js';
+import type { ArgvContext } from './qemu-command.js';
+
+/** The QMP monitor: a listening socket libvirt creates itself and hands over as an fd. */
+export function monitorArgs({ host }: ArgvContext): string[] {
+  const chardev = { '': 'socket', id: 'charmonitor', fd: host.monitorFd, server: true, wait: false };
+  return ['-chardev', formatKeyValue(chardev), '-mon', 'chardev=charmonitor,id=monitor,mode=control'];
+}

@@ -1,0 +1,148 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDomainXml } from '@virtkit/core';
+import { expect, test } from 'vitest';
+import {
+  type ArgvHostContext,
+  buildQemuArgv,
+  DEFAULT_HOST_CONTEXT,
+  type FirmwareDescriptor,
+  formatArgsFile,
+  parseFirmwareDescriptor,
+  type QemuDriverConfig,
+} from '../src/argv/index.js';
+import { parseQemuCapsXml, type QemuCaps } from '../src/caps/index.js';
+
+const CORPUS = '/work/shared/libvirt-testdata/qemu-xml2argv';
+const FLOOR_FILE = join(import.meta.dirname, 'argv-corpus-floor.json');
+
+interface Floor {
+  argsExact: number;
+  errorsRejected: number;
+  errorMessagesExact: number;
+}
+
+const rows = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => {
+    const [name = '', expect = '', expected = '', capsFile = '', , harnessState = '-'] = line.split('\t');
+    return { name, expect, expected, capsFile, harnessState };
+  });
+
+const capsCache = new Map<string, QemuCaps>();
+function capsFor(file: string): QemuCaps {
+  let caps = capsCache.get(file);
+  if (!caps) {
+    caps = parseQemuCapsXml(readFileSync(join(CORPUS, 'qemucapabilitiesdata', file), 'utf8'));
+    capsCache.set(file, caps);
+  }
+  return caps;
+}
+
+/** qemu.conf switches of the upstream harness (`config.spiceTLS=1;…`) that virtkit models. */
+const CONFIG_KEYS: Record<string, keyof QemuDriverConfig> = {
+  spiceTLS: 'spiceTls',
+  spiceSASL: 'spiceSasl',
+  spiceAutoUnixSocket: 'spiceAutoUnixSocket',
+  vncAutoUnixSocket: 'vncAutoUnixSocket',
+  vncTLS: 'vncTls',
+  vncTLSx509verify: 'vncTlsX509Verify',
+  vncSASL: 'vncSasl',
+};
+
+/** Descriptor dirs, highest priority first; a file shadows same-named ones below, an empty one masks them. */
+const FIRMWARE_DIRS = ['home/user/.config/qemu/firmware', 'etc/qemu/firmware', 'usr/share/qemu/firmware'].map(
+  (d) => join(CORPUS, 'support/qemufirmwaredata', d),
+);
+
+function loadFirmwareDescriptors(): FirmwareDescriptor[] {
+  const chosen = new Map<string, string>();
+  for (const dir of FIRMWARE_DIRS) {
+    for (const file of readdirSync(dir))
+      if (!chosen.has(file)) chosen.set(file, readFileSync(join(dir, file), 'utf8'));
+  }
+  return [...chosen.keys()]
+    .sort()
+    .map((file) => chosen.get(file) ?? '')
+    .filter((json) => json.trim() !== '')
+    .map(parseFirmwareDescriptor);
+}
+
+const firmware = loadFirmwareDescriptors();
+
+function hostFor(harnessState: string): ArgvHostContext {
+  const config = { ...DEFAULT_HOST_CONTEXT.config };
+  for (const setting of harnessState.split(';')) {
+    const [, key = '', value] = /^config\.(\w+)=(.*)$/.exec(setting) ?? [];
+    const field = CONFIG_KEYS[key];
+    if (field) Object.assign(config, { [field]: value === '1' || value === 'true' });
+  }
+  return { ...DEFAULT_HOST_CONTEXT, config, firmware };
+}
+
+function buildArgsFile(row: (typeof rows)[number]): string {
+  const def = parseDomainXml(readFileSync(join(CORPUS, 'qemuxml2argvdata', `${row.name}.xml`), 'utf8'));
+  return formatArgsFile(buildQemuArgv(def, capsFor(row.capsFile), hostFor(row.harnessState)));
+}
+
+/** First differing line, or the error, for ARGV_CORPUS_REPORT=<file> (a to-do list, not an assertion). */
+function mismatch(row: (typeof rows)[number], want: string): string {
+  try {
+    const got = buildArgsFile(row).split('\n');
+    const lines = want.split('\n');
+    const at = lines.findIndex((line, i) => line !== got[i]);
+    return `${row.name}\n  want ${lines[at]}\n  got  ${got[at]}`;
+  } catch (err) {
+    return `${row.name}\n  error ${(err as Error).message}`;
+  }
+}
+
+/** The error building a case raises, or undefined when it builds. */
+function failure(row: (typeof rows)[number]): Error | undefined {
+  try {
+    buildArgsFile(row);
+    return undefined;
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+test('libvirt 9.6 xml2argv corpus (x86_64-latest) does not regress below its floor', () => {
+  const argsRows = rows.filter((r) => r.expect === 'args');
+  const errorRows = rows.filter((r) => r.expect === 'parse-error' || r.expect === 'failure');
+  const exact = argsRows.filter((r) => {
+    const want = readFileSync(join(CORPUS, r.expected), 'utf8');
+    try {
+      return buildArgsFile(r) === want;
+    } catch {
+      return false;
+    }
+  });
+  if (process.env.ARGV_CORPUS_REPORT) {
+    const misses = argsRows.filter((r) => !exact.includes(r));
+    const report = misses.map((r) => mismatch(r, readFileSync(join(CORPUS, r.expected), 'utf8')));
+    writeFileSync(process.env.ARGV_CORPUS_REPORT, `${report.join('\n')}\n`);
+  }
+  const errors = errorRows.map((r) => ({ r, err: failure(r) }));
+  const rejected = errors.filter(({ err }) => err !== undefined);
+  const sameText = rejected.filter(
+    ({ r, err }) => `${err?.message}\n` === readFileSync(join(CORPUS, r.expected), 'utf8'),
+  );
+  const counts: Floor = {
+    argsExact: exact.length,
+    errorsRejected: rejected.length,
+    errorMessagesExact: sameText.length,
+  };
+  console.log(
+    `args exact ${counts.argsExact}/${argsRows.length}, errors rejected ${counts.errorsRejected}/${errorRows.length}` +
+      ` (message exact ${counts.errorMessagesExact})`,
+  );
+
+  const floor = JSON.parse(readFileSync(FLOOR_FILE, 'utf8')) as Floor;
+  if (process.env.UPDATE_FLOOR) writeFileSync(FLOOR_FILE, `${JSON.stringify(counts, null, 2)}\n`);
+  expect(counts.argsExact).toBeGreaterThanOrEqual(floor.argsExact);
+  expect(counts.errorsRejected).toBeGreaterThanOrEqual(floor.errorsRejected);
+  expect(counts.errorMessagesExact).toBeGreaterThanOrEqual(floor.errorMessagesExact);
+});
