@@ -1,5 +1,11 @@
 export * from './argv/index.js';
+export { CAPS_ENV, DEFAULT_EMULATOR, loadQemuCaps, resolveEmulator } from './capabilities-source.js';
 export * from './caps/index.js';
+export { probeQemuCaps } from './caps-probe.js';
 export * from './driver-paths.js';
 export * from './process/index.js';
+export { QemuConnection, type QemuConnectionOptions } from './qemu-connection.js';
+export { type DomainHost, QemuDomain } from './qemu-domain.js';
+export { driver } from './qemu-driver.js';
+export { type LaunchRequest, launchQemu, type QemuRun } from './qemu-launch.js';
 export * from './qmp/index.js';

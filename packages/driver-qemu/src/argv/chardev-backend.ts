@@ -12,6 +12,8 @@ const BACKENDS: Record<string, (src: ChrSource, ctx: ArgvContext) => Props> = {
   pty: () => ({ '': 'pty' }),
   stdio: () => ({ '': 'stdio' }),
   dev: (src) => ({ '': 'serial', path: src.path }),
+  // QEMU opens the file itself here; libvirt opens it and passes an fdset (provisional).
+  file: (src) => ({ '': 'file', path: src.path }),
   pipe: (src) => ({ '': 'pipe', path: src.path }),
   udp: (src) => ({
     '': 'udp',

@@ -16,6 +16,11 @@ export interface ArgvHostContext {
   libDir: string;
   /** fd the monitor socket is passed on. */
   monitorFd: number;
+  /**
+   * QEMU creates and listens on this socket itself instead of inheriting `monitorFd`: for a
+   * launcher that cannot pass fds yet. Provisional: libvirt always hands over the fd.
+   */
+  monitorPath?: string;
   /** Whether a block device is a CD-ROM drive (QEMU then needs `host_cdrom`). */
   isHostCdrom: (path: string) => boolean;
   /** The host's DRM render node, for OpenGL without an explicit one. */

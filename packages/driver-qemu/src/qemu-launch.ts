@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DomainDef } from '@virtkit/core';
+import { buildQemuArgv, DEFAULT_HOST_CONTEXT } from './argv/index.js';
+import type { QemuCaps } from './caps/index.js';
+import type { QemuDriverPaths } from './driver-paths.js';
+import { killProcess, launchDetached, waitForMonitorSocket } from './process/index.js';
+import { connectQmp, type QmpClient, type QmpCloseInfo, type QmpEvent } from './qmp/index.js';
+
+/** One run of a domain's QEMU: what the manager holds while it lives. */
+export interface QemuRun {
+  readonly pid: number;
+  readonly qmp: QmpClient;
+  readonly monitorPath: string;
+  /** Private per-run directories, removed when the run ends. */
+  readonly dirs: readonly string[];
+}
+
+export interface LaunchRequest {
+  def: DomainDef;
+  id: number;
+  caps: QemuCaps;
+  paths: QemuDriverPaths;
+  onEvent: (event: QmpEvent) => void;
+  onClose: (info: QmpCloseInfo) => void;
+}
+
+/**
+ * Starts QEMU paused (-S) for `def` and connects to its monitor, as qemuProcessLaunch does;
+ * the caller starts the vCPUs. Leaves no process or directory behind when it fails.
+ */
+export async function launchQemu(request: LaunchRequest): Promise<QemuRun> {
+  const { def, id, caps, paths } = request;
+  const runName = `domain-${id}-${def.name}`;
+  const runDir = join(paths.stateDir, runName);
+  const domainDir = join(paths.libDir, runName);
+  const monitorPath = join(runDir, 'monitor.sock');
+  const logPath = join(paths.logDir, `${def.name}.log`);
+  const dirs = [runDir, domainDir];
+  for (const dir of [...dirs, paths.logDir]) await mkdir(dir, { recursive: true, mode: 0o750 });
+  // The key QEMU decrypts secrets with (-object secret,id=masterKey0): fresh per run, as
+  // qemuDomainMasterKeyCreate makes it, readable by QEMU alone.
+  await writeFile(join(domainDir, 'master-key.aes'), randomBytes(32), { mode: 0o600 });
+  const command = buildQemuArgv(def, caps, {
+    ...DEFAULT_HOST_CONTEXT,
+    id,
+    libDir: paths.libDir,
+    monitorPath,
+    isHostCdrom: () => false,
+  });
+  const [binary = '', ...args] = command.argv;
+  let pid: number | undefined;
+  try {
+    const launched = await launchDetached({
+      binary,
+      args,
+      logPath,
+      pidfilePath: join(runDir, 'qemu.pid'),
+      env: Object.fromEntries(command.env),
+    });
+    pid = launched.pid;
+    await waitForMonitorSocket(monitorPath, { ...launched, logPath });
+    const qmp = await connectQmp(monitorPath, {
+      vmName: def.name,
+      retryMs: 1000,
+      onEvent: request.onEvent,
+      onClose: request.onClose,
+    });
+    return { pid, qmp, monitorPath, dirs };
+  } catch (error) {
+    if (pid !== undefined) await killProcess(pid, { termTimeoutMs: 2000 }).catch(() => {});
+    await removeRunDirs(dirs);
+    throw error;
+  }
+}
+
+export async function removeRunDirs(dirs: readonly string[]): Promise<void> {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+}
