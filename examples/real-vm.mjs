@@ -40,7 +40,10 @@ async function watch(dom, done) {
   let last = '';
   for (let tries = 0; tries < 1500; tries++) {
     const now = `${formatState(await dom.getState(), true)} | serial: ${(await serial()).join(' ')}`;
-    if (now !== last) say((last = now));
+    if (now !== last) {
+      last = now;
+      say(now);
+    }
     if (await done()) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
