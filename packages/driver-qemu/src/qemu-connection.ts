@@ -28,7 +28,7 @@ import type { QemuDriverPaths } from './driver-paths.js';
 import { isQemuWithMonitor } from './process/index.js';
 import { cpuTimeNs } from './process-cpu-time.js';
 import { type DomainHost, QemuDomain } from './qemu-domain.js';
-import { launchQemu } from './qemu-launch.js';
+import { launchQemu, reattachQemu, runLayout } from './qemu-launch.js';
 import { powerRequestMode } from './shutdown-modes.js';
 
 export interface QemuConnectionOptions {
@@ -55,7 +55,7 @@ export class QemuConnection implements DriverConnection {
   readonly #domains = new Map<string, QemuDomain>();
   readonly #caps = new Map<string, Promise<QemuCaps>>();
   readonly #host: DomainHost;
-  /** Domains whose QEMU a previous manager left running: reconnect is not written yet. */
+  /** Domains whose status file could not be read: their QEMU may still run, unwatched. */
   readonly #unmanaged = new Set<string>();
   #lastId = 0;
 
@@ -66,6 +66,8 @@ export class QemuConnection implements DriverConnection {
       events,
       launch: async (def, id, onEvent, onClose) =>
         launchQemu({ def, id, caps: await this.#capsFor(def), paths, onEvent, onClose }),
+      reattach: (run, onEvent, onClose) => reattachQemu({ ...run, paths, onEvent, onClose }),
+      runDirs: (id, name) => runLayout(paths, id, name).dirs,
       nextId: () => ++this.#lastId,
       saveStatus: (name, status) => statusStore.saveStatus(name, status),
       deleteStatus: (name) => statusStore.deleteStatus(name),
@@ -86,23 +88,44 @@ export class QemuConnection implements DriverConnection {
     for (const { value } of entries) {
       connection.#domains.set(value.uuid, new QemuDomain(value, true, connection.#host));
     }
-    await connection.#findUnmanaged();
+    await connection.#reconnect(arch);
     return connection;
   }
 
   /**
-   * Seam for reconnect (qemuProcessReconnect): until it exists, a status whose QEMU still runs
-   * only blocks starting that domain a second time on the same disks; a stale one is removed.
+   * qemuProcessReconnect: every status file a previous manager left is reattached to its QEMU,
+   * or, when that QEMU is gone, ends the domain as the policy says. A status file that cannot
+   * be read is reported and left alone, and its domain is not started again on the same disks.
    */
-  async #findUnmanaged(): Promise<void> {
-    const { statusStore } = this.#options;
-    for (const { name, value } of (await statusStore.listStatus()).entries) {
-      if (value.monitorPath !== undefined && (await isQemuWithMonitor(value.pid, value.monitorPath))) {
-        this.#unmanaged.add(name);
-      } else {
-        await statusStore.deleteStatus(name);
+  async #reconnect(arch: string): Promise<void> {
+    const { entries, errors } = await this.#options.statusStore.listStatus();
+    for (const { name, error } of errors) this.#leaveUnmanaged(name, error);
+    for (const { name, value: status } of entries) {
+      let live: DomainDef;
+      try {
+        live = parseDomainXml(status.liveXml, { defaultArch: arch });
+      } catch (error) {
+        this.#leaveUnmanaged(name, error);
+        continue;
       }
+      const existing = this.#find({ name });
+      if (live.id === undefined || live.name !== name || (existing && existing.config.uuid !== live.uuid)) {
+        this.#leaveUnmanaged(name, new Error('its live XML does not belong to this domain run'));
+        continue;
+      }
+      const domain = existing ?? new QemuDomain({ ...live, id: undefined }, false, this.#host);
+      this.#domains.set(live.uuid, domain);
+      this.#lastId = Math.max(this.#lastId, live.id);
+      const { pid, monitorPath } = status;
+      const alive = monitorPath !== undefined && (await isQemuWithMonitor(pid, monitorPath));
+      await domain.reattach({ id: live.id, live, status, monitorPath: alive ? monitorPath : undefined });
     }
+  }
+
+  #leaveUnmanaged(name: string, error: unknown): void {
+    this.#unmanaged.add(name);
+    const detail = error instanceof Error ? error.message : String(error);
+    process.emitWarning(`status of domain '${name}' left alone: ${detail}`, { code: 'VIRTKIT_QEMU_STATUS' });
   }
 
   async close(): Promise<void> {
@@ -259,7 +282,7 @@ export class QemuConnection implements DriverConnection {
     if (this.#unmanaged.has(domain.config.name)) {
       throw qemuError(
         'OPERATION_FAILED',
-        `domain '${domain.config.name}' still runs under a previous manager, which this one cannot reconnect to yet`,
+        `domain '${domain.config.name}' has a status file this manager could not read; its QEMU may still run`,
       );
     }
     await domain.request({ type: 'host-start', paused: options.paused === true });

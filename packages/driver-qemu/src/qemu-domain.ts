@@ -15,7 +15,7 @@ import {
 } from '@virtkit/core';
 import { killProcess } from './process/index.js';
 import { type QemuRun, removeRunDirs } from './qemu-launch.js';
-import { policyInputForEvent, type QmpCloseInfo, type QmpEvent } from './qmp/index.js';
+import { missedEvents, policyInputForEvent, type QmpCloseInfo, type QmpEvent } from './qmp/index.js';
 
 /** What a domain needs from its connection to start, persist and report. */
 export interface DomainHost {
@@ -27,11 +27,29 @@ export interface DomainHost {
     onEvent: (event: QmpEvent) => void,
     onClose: (info: QmpCloseInfo) => void,
   ): Promise<QemuRun>;
+  /** Connects to the monitor of a run that a previous manager left running. */
+  reattach(
+    run: { name: string; id: number; pid: number; monitorPath: string },
+    onEvent: (event: QmpEvent) => void,
+    onClose: (info: QmpCloseInfo) => void,
+  ): Promise<QemuRun>;
+  /** The private directories of run `id`, for a run whose QEMU is gone. */
+  runDirs(id: number, name: string): readonly string[];
   nextId(): number;
   saveStatus(name: string, status: DomainStatus): Promise<void>;
   deleteStatus(name: string): Promise<void>;
   /** The run ended: a transient domain is forgotten now. */
   stopped(domain: QemuDomain): void;
+}
+
+/** A run a previous manager left, as its status file describes it. */
+export interface SavedRun {
+  id: number;
+  /** The running definition, from the status file. */
+  live: DomainDef;
+  status: DomainStatus;
+  /** The monitor socket, when the status's pid is still our QEMU (isQemuWithMonitor). */
+  monitorPath: string | undefined;
 }
 
 /** Options of the host request being carried out, for the actions that take any. */
@@ -120,9 +138,11 @@ export class QemuDomain {
   async #apply(input: PolicyInput, options: RequestOptions): Promise<void> {
     const decision = decide(this.#state, input, this.def, { errorDomain: 'QEMU' });
     for (const action of decision.do) await this.#perform(action, decision, options);
+    const wasActive = this.#state.state !== 'shutoff';
     this.#state = { ...decision.next, job: this.#state.job };
     if (decision.next.state === 'shutoff') {
-      if (this.#run) await this.#teardown();
+      // A reattached run whose QEMU is gone was active without a run: it is torn down too.
+      if (wasActive) await this.#teardown();
     } else {
       await this.#saveStatus();
     }
@@ -165,13 +185,7 @@ export class QemuDomain {
     const id = this.#host.nextId();
     const live = { ...this.config, id };
     const generation = ++this.#generation;
-    const run = await this.#host.launch(
-      live,
-      id,
-      (event) => this.#fromQemu(generation, policyInputForEvent(event)),
-      // Our own close comes with a teardown that has already stopped the domain.
-      (info) => this.#fromQemu(generation, info.byClient ? undefined : { type: 'guest-gone' }),
-    );
+    const run = await this.#host.launch(live, id, ...this.#qemuHandlers(generation));
     try {
       if (runVcpus) await run.qmp.execute('cont');
     } catch (error) {
@@ -185,9 +199,51 @@ export class QemuDomain {
     this.#id = id;
   }
 
+  /** What QEMU reports on run `generation`, fed to the policy: the same for a start and a reattach. */
+  #qemuHandlers(
+    generation: number,
+  ): [onEvent: (event: QmpEvent) => void, onClose: (info: QmpCloseInfo) => void] {
+    return [
+      (event) => this.#fromQemu(generation, policyInputForEvent(event)),
+      // Our own close comes with a teardown that has already stopped the domain.
+      (info) => this.#fromQemu(generation, info.byClient ? undefined : { type: 'guest-gone' }),
+    ];
+  }
+
   /**
-   * The manager lets go of a running QEMU without stopping it (connection closed). Until
-   * reconnect exists, nothing picks it up again: its status file is what a later one reads.
+   * Takes over a run a previous manager left (qemuProcessReconnect): the state its status file
+   * saved, then what QEMU reports now, fed to the policy as the events that were missed while
+   * nobody watched. A QEMU that is gone (or no longer ours) is a guest-gone: shut off (crashed).
+   */
+  reattach(saved: SavedRun): Promise<void> {
+    return this.#enqueue(async () => {
+      const { id, live, status, monitorPath } = saved;
+      const generation = ++this.#generation;
+      this.#id = id;
+      this.#live = live;
+      this.#state = { ...status.state, flags: { ...status.flags }, job: 'none' };
+      let missed: PolicyInput[] = [{ type: 'guest-gone' }];
+      if (monitorPath !== undefined) {
+        const { pid } = status;
+        try {
+          this.#run = await this.#host.reattach(
+            { name: live.name, id, pid, monitorPath },
+            ...this.#qemuHandlers(generation),
+          );
+          missed = missedEvents(this.#state, await this.#run.qmp.execute('query-status'));
+        } catch {
+          // A QEMU we cannot talk to must not run on unwatched, or a next start would run the
+          // guest twice on the same disks (qemuProcessReconnect kills it too).
+          await killProcess(pid, { termTimeoutMs: 2000 }).catch(() => {});
+        }
+      }
+      for (const input of missed) await this.#apply(input, {});
+    });
+  }
+
+  /**
+   * The manager lets go of a running QEMU without stopping it (connection closed): its status
+   * file is what the next manager reattaches from.
    */
   detach(): Promise<void> {
     return this.#enqueue(async () => {
@@ -199,14 +255,13 @@ export class QemuDomain {
   /** qemuProcessStop: the monitor closed, files gone, the domain inactive again. */
   async #teardown(): Promise<void> {
     const run = this.#run;
+    const dirs = run?.dirs ?? this.#host.runDirs(this.#id, this.config.name);
     this.#generation++;
     this.#run = undefined;
     this.#live = undefined;
     this.#id = -1;
-    if (run) {
-      await run.qmp.close();
-      await removeRunDirs(run.dirs);
-    }
+    await run?.qmp.close();
+    await removeRunDirs(dirs);
     await this.#host.deleteStatus(this.config.name);
     this.#host.stopped(this);
   }

@@ -32,12 +32,8 @@ export interface LaunchRequest {
  */
 export async function launchQemu(request: LaunchRequest): Promise<QemuRun> {
   const { def, id, caps, paths } = request;
-  const runName = `domain-${id}-${def.name}`;
-  const runDir = join(paths.stateDir, runName);
-  const domainDir = join(paths.libDir, runName);
-  const monitorPath = join(runDir, 'monitor.sock');
+  const { runDir, domainDir, monitorPath, dirs } = runLayout(paths, id, def.name);
   const logPath = join(paths.logDir, `${def.name}.log`);
-  const dirs = [runDir, domainDir];
   for (const dir of [...dirs, paths.logDir]) await mkdir(dir, { recursive: true, mode: 0o750 });
   // The key QEMU decrypts secrets with (-object secret,id=masterKey0): fresh per run, as
   // qemuDomainMasterKeyCreate makes it, readable by QEMU alone.
@@ -73,6 +69,38 @@ export async function launchQemu(request: LaunchRequest): Promise<QemuRun> {
     await removeRunDirs(dirs);
     throw error;
   }
+}
+
+/** Where run `id` of domain `name` keeps its files: a reattach finds them by the same rule. */
+export function runLayout(paths: QemuDriverPaths, id: number, name: string) {
+  const runName = `domain-${id}-${name}`;
+  const runDir = join(paths.stateDir, runName);
+  const domainDir = join(paths.libDir, runName);
+  return { runDir, domainDir, monitorPath: join(runDir, 'monitor.sock'), dirs: [runDir, domainDir] };
+}
+
+export interface ReattachRequest {
+  name: string;
+  id: number;
+  pid: number;
+  monitorPath: string;
+  paths: QemuDriverPaths;
+  onEvent: (event: QmpEvent) => void;
+  onClose: (info: QmpCloseInfo) => void;
+}
+
+/**
+ * Takes over the run a previous manager left (qemuProcessReconnect): connects to its monitor,
+ * which QEMU keeps listening on for the next client.
+ */
+export async function reattachQemu(request: ReattachRequest): Promise<QemuRun> {
+  const { name, id, pid, monitorPath } = request;
+  const qmp = await connectQmp(monitorPath, {
+    vmName: name,
+    onEvent: request.onEvent,
+    onClose: request.onClose,
+  });
+  return { pid, qmp, monitorPath, dirs: runLayout(request.paths, id, name).dirs };
 }
 
 export async function removeRunDirs(dirs: readonly string[]): Promise<void> {

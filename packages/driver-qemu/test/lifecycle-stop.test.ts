@@ -76,7 +76,7 @@ describe('qemu:///embed lifecycle: stopping, crashing, pausing', () => {
     expect((await second.lookupDomainByName('kept')).ref).toEqual({ name: 'kept', uuid, id: -1 });
   });
 
-  it('leaves a running guest alone on close and refuses to start it twice from the next connection', {
+  it('leaves a running guest alone on close; the next connection reattaches and refuses to start it twice', {
     timeout: 60_000,
   }, async () => {
     const { conn } = await qemu.running('left');
@@ -84,9 +84,10 @@ describe('qemu:///embed lifecycle: stopping, crashing, pausing', () => {
     await conn.close();
     expect(await isProcessAlive(pid)).toBe(true);
     const next = await qemu.open();
-    await expect((await next.lookupDomainByName('left')).create()).rejects.toThrow(
-      "domain 'left' still runs under a previous manager",
-    );
+    const dom = await next.lookupDomainByName('left');
+    expect(formatState(await dom.getState(), true)).toBe('running (booted)');
+    expect(await qemuPid(qemu.root, 'left')).toBe(pid);
+    await expect(dom.create()).rejects.toThrow('domain is already running');
   });
 
   it('refuses a second manager of the same directories while one is open', async () => {

@@ -32,6 +32,8 @@ export interface QemuFixture {
   readonly uri: string;
   /** A copy of the guest image of its own for `name`, and where its serial log goes. */
   guest(name: string): Promise<{ xml: string; serialLog: string }>;
+  /** Creates the embed root without opening it, for a manager in another process. */
+  prepare(): Promise<string>;
   /** Opens a connection to the embed root, closed after the test; `env` replaces process.env. */
   open(env?: Record<string, string | undefined>): Promise<Connection>;
   /** Defines and starts guest `name` on a new connection, once it has printed BOOT. */
@@ -77,8 +79,12 @@ export function useQemuFixture(): QemuFixture {
       await copyFile(GUEST_IMAGE, image);
       return { xml: guestXml(name, image, serialLog), serialLog };
     },
-    async open(env = process.env) {
+    async prepare() {
       root ??= await mkdtemp(join(tmpdir(), 'vkq-'));
+      return root;
+    },
+    async open(env = process.env) {
+      await fixture.prepare();
       const conn = await openConnection(fixture.uri, { drivers: [driver], env });
       connections.push(conn);
       return conn;
