@@ -102,6 +102,7 @@ const ALREADY_RUNNING = 'Requested operation is not valid: domain is already run
 const PMSUSPENDED = 'Requested operation is not valid: domain is pmsuspended';
 const COLD: PolicyOptions = { resetInPlace: false };
 const ANY_ACTIVE: PolicyOptions = { shutdownNeedsRunning: false };
+const STARTS_PAUSED: PolicyOptions = { startsPaused: true };
 const coldRestart = (
   stopped: string,
   before: string[] = [],
@@ -342,6 +343,25 @@ const ROWS: Row[] = [
     from: 'shutoff',
     input: { type: 'host-start', paused: true },
     when: ALL,
+    expect: { to: STATES.paused, emit: ['started(booted)', 'suspended(paused)'], do: ['start'] },
+  },
+  // qemuProcessStartCPUs: QEMU starts stopped (-S) and the cont's RESUME comes first
+  {
+    from: 'shutoff',
+    input: { type: 'host-start' },
+    when: ALL,
+    options: STARTS_PAUSED,
+    expect: {
+      to: STATES.running,
+      emit: ['resumed(unpaused)', 'started(booted)'],
+      do: ['start', 'continue'],
+    },
+  },
+  {
+    from: 'shutoff',
+    input: { type: 'host-start', paused: true },
+    when: ALL,
+    options: STARTS_PAUSED,
     expect: { to: STATES.paused, emit: ['started(booted)', 'suspended(paused)'], do: ['start'] },
   },
   ...(['running', 'paused', 'shutdown', 'crashed'] as const).map(

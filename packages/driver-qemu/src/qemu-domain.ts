@@ -136,8 +136,13 @@ export class QemuDomain {
   }
 
   async #apply(input: PolicyInput, options: RequestOptions): Promise<void> {
-    const decision = decide(this.#state, input, this.def, { errorDomain: 'QEMU' });
-    for (const action of decision.do) await this.#perform(action, decision, options);
+    const decision = decide(this.#state, input, this.def, { errorDomain: 'QEMU', startsPaused: true });
+    try {
+      for (const action of decision.do) await this.#perform(action, decision, options);
+    } catch (error) {
+      if (decision.do.includes('start')) await this.#abandonStart();
+      throw error;
+    }
     const wasActive = this.#state.state !== 'shutoff';
     this.#state = { ...decision.next, job: this.#state.job };
     if (decision.next.state === 'shutoff') {
@@ -150,7 +155,7 @@ export class QemuDomain {
   }
 
   async #perform(action: PolicyAction, decision: PolicyDecision, options: RequestOptions): Promise<void> {
-    if (action === 'start') return this.#start(decision.next.state === 'running');
+    if (action === 'start') return this.#start();
     const run = this.#run;
     if (!run) throw new VirtError('OPERATION_INVALID', 'domain is not running', { domain: 'QEMU' });
     switch (action) {
@@ -181,22 +186,27 @@ export class QemuDomain {
     }
   }
 
-  async #start(runVcpus: boolean): Promise<void> {
+  /** Launches QEMU with its vCPUs stopped (-S); the policy's `continue` starts them. */
+  async #start(): Promise<void> {
     const id = this.#host.nextId();
     const live = { ...this.config, id };
     const generation = ++this.#generation;
-    const run = await this.#host.launch(live, id, ...this.#qemuHandlers(generation));
-    try {
-      if (runVcpus) await run.qmp.execute('cont');
-    } catch (error) {
-      await killProcess(run.pid, { termTimeoutMs: 2000 }).catch(() => {});
-      await run.qmp.close();
-      await removeRunDirs(run.dirs);
-      throw error;
-    }
-    this.#run = run;
+    this.#run = await this.#host.launch(live, id, ...this.#qemuHandlers(generation));
     this.#live = live;
     this.#id = id;
+  }
+
+  /** A start that failed after launching (e.g. its `cont`): no process or directory stays behind. */
+  async #abandonStart(): Promise<void> {
+    const run = this.#run;
+    if (!run) return;
+    this.#generation++;
+    this.#run = undefined;
+    this.#live = undefined;
+    this.#id = -1;
+    await killProcess(run.pid, { termTimeoutMs: 2000 }).catch(() => {});
+    await run.qmp.close();
+    await removeRunDirs(run.dirs);
   }
 
   /** What QEMU reports on run `generation`, fed to the policy: the same for a start and a reattach. */

@@ -46,4 +46,5 @@ runDriverConformance({
   // Guests share one image: the powerbutton guest never writes to its disk.
   sampleDomainXml: (name) => guestXml(name, image, serialLog(name)),
   // No refusals declared: libvirt's QEMU driver answers every case as the kit's defaults say.
+  startEvents: ['resumed(unpaused)', 'started(booted)'],
 });

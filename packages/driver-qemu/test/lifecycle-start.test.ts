@@ -27,7 +27,7 @@ describe('qemu:///embed lifecycle: start and define', () => {
     expect(await dom.getXmlDesc({ inactive: true })).not.toContain(' id=');
     const info = await dom.getInfo();
     expect(info).toMatchObject({ state: 'running', maxMemKiB: 32768, memoryKiB: 32768, nrVirtCpu: 1 });
-    expect(events).toEqual(['defined(added)', 'started(booted)']);
+    expect(events).toEqual(['defined(added)', 'resumed(unpaused)', 'started(booted)']);
     await dom.destroy();
     expect(formatState(await dom.getState(), true)).toBe('shut off (destroyed)');
     expect(events.at(-1)).toBe('stopped(destroyed)');

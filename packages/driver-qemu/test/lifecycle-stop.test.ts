@@ -46,6 +46,7 @@ describe('qemu:///embed lifecycle: stopping, crashing, pausing', () => {
     await dom.destroy();
     expect(events).toEqual([
       'defined(added)',
+      'resumed(unpaused)',
       'started(booted)',
       'suspended(paused)',
       'resumed(unpaused)',

@@ -240,13 +240,23 @@ export function decide(
       // qemuDomainObjStart / qemuProcessFinishStartup; a paused start also reports suspended(paused)
       if (active) throw refuse('domain is already running');
       const paused = input.paused === true;
+      if (paused) {
+        return outcome(current, {
+          to: { state: 'paused', reason: 'user' },
+          flags: NO_POLICY_FLAGS,
+          emit: [lifecycle('started', 'booted'), lifecycle('suspended', 'paused')],
+          do: ['start'],
+        });
+      }
+      // qemuProcessStartCPUs: the cont's RESUME reports resumed(unpaused) before the start completes
+      const continued = options.startsPaused === true;
       return outcome(current, {
-        to: paused ? { state: 'paused', reason: 'user' } : RUNNING_BOOTED,
+        to: RUNNING_BOOTED,
         flags: NO_POLICY_FLAGS,
-        emit: paused
-          ? [lifecycle('started', 'booted'), lifecycle('suspended', 'paused')]
+        emit: continued
+          ? [lifecycle('resumed', 'unpaused'), lifecycle('started', 'booted')]
           : [lifecycle('started', 'booted')],
-        do: ['start'],
+        do: continued ? ['start', 'continue'] : ['start'],
       });
     }
 

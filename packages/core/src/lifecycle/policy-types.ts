@@ -92,6 +92,11 @@ export interface PolicyOptions {
    * active one (libvirt's test, LXC and libxl drivers only check that it is active). Default true.
    */
   shutdownNeedsRunning?: boolean;
+  /**
+   * The hypervisor starts a guest with its vCPUs stopped and then continues them (QEMU's -S,
+   * then cont): libvirt then reports resumed(unpaused) before started(booted). Default false.
+   */
+  startsPaused?: boolean;
   /** Error domain for the errors host requests raise (the driver's VIR_FROM_*). Default NONE. */
   errorDomain?: ErrorDomain;
 }

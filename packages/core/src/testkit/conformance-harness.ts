@@ -31,6 +31,11 @@ export interface DriverConformanceOptions {
   sampleDomainXml: (name: string) => string;
   /** Groups of checks to leave out (e.g. `reboot` where the guest cannot reboot). */
   skip?: readonly ConformanceGroup[];
+  /**
+   * The lifecycle events a start raises, in order; default `['started(booted)']`. libvirt's
+   * QEMU driver reports `['resumed(unpaused)', 'started(booted)']` (the cont's RESUME first).
+   */
+  startEvents?: readonly string[];
   /** The driver's own answers where libvirt's drivers differ; the rest are the QEMU driver's. */
   refusals?: Partial<Record<RefusalCase, RefusalExpectation>>;
   /** How long to wait for each asynchronous event; default 10 s. */

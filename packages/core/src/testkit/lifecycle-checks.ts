@@ -110,7 +110,7 @@ export function eventOrderChecks(check: Check): void {
       await events.next(lifecycle('stopped', 'destroyed'), 'stopped(destroyed)');
       expect(events.names).toEqual([
         'defined(added)',
-        'started(booted)',
+        ...(h.options.startEvents ?? ['started(booted)']),
         'suspended(paused)',
         'resumed(unpaused)',
         'stopped(destroyed)',
