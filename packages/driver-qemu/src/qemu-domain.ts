@@ -13,7 +13,7 @@ import {
   type PolicyState,
   VirtError,
 } from '@virtkit/core';
-import { killProcess } from './process/index.js';
+import { killProcess, signalProcess } from './process/index.js';
 import { type QemuRun, removeRunDirs } from './qemu-launch.js';
 import { missedEvents, policyInputForEvent, type QmpCloseInfo, type QmpEvent } from './qmp/index.js';
 
@@ -175,7 +175,7 @@ export class QemuDomain {
         // Destroy waits for the process (qemuProcessKill); a guest shutdown only signals it
         // (VIR_QEMU_PROCESS_KILL_NOWAIT) and the monitor's EOF finishes the stop.
         if (decision.next.state === 'shutoff') await killProcess(run.pid, { graceful: options.graceful });
-        else signalTerm(run.pid);
+        else signalProcess(run.pid, 'SIGTERM');
         return;
       default:
         // guest-reboot needs the guest agent, restart a hypervisor without warm reset, dump a
@@ -291,14 +291,5 @@ export class QemuDomain {
 
   #emit(payloads: readonly DomainEventPayload[]): void {
     for (const payload of payloads) this.#host.events.emit({ ...payload, domain: this.ref });
-  }
-}
-
-/** SIGTERM without waiting; a process already gone is what we wanted. */
-function signalTerm(pid: number): void {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }

@@ -15,7 +15,8 @@ export type KillOutcome = 'already-gone' | 'terminated' | 'killed';
 
 const POLL_INTERVAL_MS = 10;
 
-function signal(pid: number, sig: NodeJS.Signals): boolean {
+/** Sends `sig` without waiting; false when the process is already gone. */
+export function signalProcess(pid: number, sig: NodeJS.Signals): boolean {
   try {
     process.kill(pid, sig);
     return true;
@@ -36,10 +37,10 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
 
 /** libvirt's virProcessKillPainfully: SIGTERM, wait, then SIGKILL unless graceful. */
 export async function killProcess(pid: number, options: KillOptions = {}): Promise<KillOutcome> {
-  if (!signal(pid, 'SIGTERM')) return 'already-gone';
+  if (!signalProcess(pid, 'SIGTERM')) return 'already-gone';
   if (await waitForExit(pid, options.termTimeoutMs ?? 10_000)) return 'terminated';
   if (!options.graceful) {
-    if (!signal(pid, 'SIGKILL')) return 'terminated';
+    if (!signalProcess(pid, 'SIGKILL')) return 'terminated';
     if (await waitForExit(pid, options.killTimeoutMs ?? 5_000)) return 'killed';
   }
   const sig = options.graceful ? 'SIGTERM' : 'SIGKILL';
