@@ -8,6 +8,7 @@ import { noDomainError } from './domain-errors.js';
 import type {
   CreateOptions,
   DefineOptions,
+  DomainCapabilitiesOptions,
   DomainListing,
   DriverConnection,
   NodeInfo,
@@ -169,6 +170,14 @@ export class Connection {
 
   getMaxVcpus(type?: string): Promise<number> {
     return this.invoke('getMaxVcpus', type);
+  }
+
+  getDomainCapabilities(options: DomainCapabilitiesOptions = {}): Promise<string> {
+    return this.invoke('getDomainCapabilities', options);
+  }
+
+  domainXmlToNative(format: string, xml: string): Promise<string> {
+    return this.invoke('domainXmlToNative', format, xml);
   }
 
   /** Listens to the driver's events; the subscription ends with `unsubscribe()` or `close()`. */

@@ -119,6 +119,15 @@ export interface SecurityModel {
   readonly doi: string;
 }
 
+/** virConnectGetDomainCapabilities' selectors. */
+export interface DomainCapabilitiesOptions {
+  emulatorBin?: string;
+  arch?: string;
+  machine?: string;
+  /** `qemu`, `kvm`, …: the domain type. */
+  virtType?: string;
+}
+
 /** virNodeInfo. */
 export interface NodeInfo {
   readonly model: string;
@@ -190,6 +199,10 @@ export interface DriverConnection {
   /** The capabilities XML document. */
   getCapabilities?(): Promise<string>;
   getMaxVcpus?(type?: string): Promise<number>;
+  /** The domain capabilities XML for one emulator/arch/machine/virt type; unset ones are defaulted. */
+  getDomainCapabilities?(options: DomainCapabilitiesOptions): Promise<string>;
+  /** A domain XML in a hypervisor's native form, e.g. `qemu-argv` (virConnectDomainXMLToNative). */
+  domainXmlToNative?(format: string, xml: string): Promise<string>;
 }
 
 /** Which events a connection subscriber wants; an absent field matches all. */

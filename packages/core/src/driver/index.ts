@@ -5,6 +5,7 @@ export {
   type CreateOptions,
   type DefineOptions,
   type DestroyOptions,
+  type DomainCapabilitiesOptions,
   type DomainInfo,
   type DomainKey,
   type DomainListing,

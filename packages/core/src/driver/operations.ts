@@ -47,6 +47,9 @@ export const OPERATIONS: Readonly<Record<DriverOperation, OperationInfo>> = {
   getLibVersion: { api: 'virConnectGetLibVersion', write: false },
   getNodeInfo: { api: 'virNodeGetInfo', write: false },
   getCapabilities: { api: 'virConnectGetCapabilities', write: false },
+  getDomainCapabilities: { api: 'virConnectGetDomainCapabilities', write: false },
+  // libvirt refuses it on read-only connections: the conversion may read host files.
+  domainXmlToNative: { api: 'virConnectDomainXMLToNative', write: true },
   getMaxVcpus: { api: 'virConnectGetMaxVcpus', write: false },
 };
 
