@@ -3,33 +3,16 @@
 // powers off on an ACPI power-button press. It boots, goes through a fake reboot (the domain
 // stays running (booted) throughout), then shuts down. Everything lives in a temporary
 // directory, removed at the end. `node examples/real-vm.mjs`.
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { formatLifecycle, formatState, openConnection } from '@virtkit/core';
 import { driver } from '@virtkit/driver-qemu';
+import { makePowerbuttonGuest } from '@virtkit/driver-qemu/testing';
 
-const image = fileURLToPath(new URL('../../shared/guest/powerbutton.img', import.meta.url));
 const root = await mkdtemp(join(tmpdir(), 'virtkit-main-job-'));
-const serialLog = join(root, 'serial.log');
-await copyFile(image, join(root, 'guest.img'));
-
-const xml = `<domain type='qemu'>
-  <name>powerbutton</name>
-  <memory unit='MiB'>32</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <features><acpi/></features>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='${join(root, 'guest.img')}'/>
-      <target dev='hda' bus='ide'/>
-    </disk>
-    <serial type='file'><source path='${serialLog}'/></serial>
-  </devices>
-</domain>`;
+// The guest's domain XML: packages/driver-qemu/src/testing/powerbutton-guest.ts.
+const { xml, serialLog } = await makePowerbuttonGuest(root, 'powerbutton');
 
 const started = Date.now();
 const say = (text) => console.log(`${((Date.now() - started) / 1000).toFixed(2).padStart(6)}s  ${text}`);

@@ -8,7 +8,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests use: xmllint validates formatted XML against libvirt's RelaxNG schemas;
 # virsh (libvirt-clients) runs side by side with virtkit; QEMU runs the QEMU driver's real guests.
-apt_packages=(libxml2-utils libvirt-clients qemu-system-x86)
+# iproute2 (`ip`) creates the taps and bridges of the networking tests.
+apt_packages=(libxml2-utils libvirt-clients qemu-system-x86 iproute2)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -17,6 +18,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# libvirt's own daemon (9.0) runs beside the tests as their ground truth: the side-by-side tests
+# compare virtkit's QEMU driver with `virsh -c qemu:///system`.
+as_root bash ../shared/oracle/start-libvirtd.sh >/dev/null
 
 pnpm_version=$(node -p "require('./package.json').packageManager.split('@')[1]")
 if [ "$(pnpm --version 2>/dev/null)" != "$pnpm_version" ]; then

@@ -1,37 +1,19 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makePowerbuttonGuest } from '@virtkit/driver-qemu/testing';
 import { execa } from 'execa';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../bin/virtkit.js', import.meta.url));
-const image = fileURLToPath(new URL('../../../../shared/guest/powerbutton.img', import.meta.url));
 
 let dir: string;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'virtkit-cli-qemu-'));
-  await copyFile(image, join(dir, 'guest.img'));
-  await writeFile(
-    join(dir, 'guest.xml'),
-    `<domain type='qemu'>
-  <name>pb</name>
-  <memory unit='MiB'>32</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <features><acpi/></features>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='${join(dir, 'guest.img')}'/>
-      <target dev='hda' bus='ide'/>
-    </disk>
-    <serial type='file'><source path='${join(dir, 'serial.log')}'/></serial>
-  </devices>
-</domain>
-`,
-  );
+  const { xml } = await makePowerbuttonGuest(dir, 'pb');
+  await writeFile(join(dir, 'guest.xml'), xml);
 });
 
 afterEach(async () => {
@@ -62,4 +44,67 @@ it('manages a real QEMU guest across virtkit processes, each reattaching to it',
       "Domain 'pb' destroyed\n\nshut off (destroyed)\n\n",
   );
   expect(second.exitCode).toBe(0);
+});
+
+/** libvirtd 9.0, which scripts/setup.sh starts beside the tests: `virsh -c qemu:///system` is ground truth. */
+const virsh = (commands: string) =>
+  execa('virsh', ['-c', 'qemu:///system', commands], {
+    reject: false,
+    env: { LC_ALL: 'C' },
+    stripFinalNewline: false,
+  });
+
+/** Output lines that differ between two runs of one definition: ids, uuids, CPU time, taint messages. */
+const comparable = (output: string) =>
+  output
+    .split('\n')
+    .filter((line) => !/^(Id|UUID|CPU time|Messages):/.test(line))
+    .join('\n');
+
+describe('side by side with libvirtd (qemu:///system)', () => {
+  const name = `vkcli-info-${process.pid}`;
+  afterEach(async () => {
+    await virsh(`destroy ${name}`);
+    await virsh(`undefine ${name}`);
+  });
+
+  /** The guest as `name`, on a disk and serial log of its own for `side` (QEMU locks its disk). */
+  async function guestFor(side: string): Promise<string> {
+    const xml = join(dir, `${side}.xml`);
+    const guest = await makePowerbuttonGuest(dir, side);
+    await writeFile(xml, guest.xml.replace(`<name>${side}</name>`, `<name>${name}</name>`));
+    return xml;
+  }
+
+  /** Runs `commands(xml)` through virtkit (embed) and virsh (libvirtd), each on its own copy of the guest. */
+  async function sideBySide(commands: (xml: string) => string) {
+    const ours = await virtkit(commands(await guestFor('virtkit')));
+    const theirs = await virsh(commands(await guestFor('libvirt')));
+    return { ours, theirs };
+  }
+
+  it('prints the dominfo virsh prints for the same domain, stopped and running', async () => {
+    const { ours, theirs } = await sideBySide(
+      (xml) => `define ${xml}; dominfo ${name}; start ${name}; dominfo ${name}; destroy ${name}`,
+    );
+    expect(ours.stderr).toBe('');
+    expect(comparable(ours.stdout).replaceAll(join(dir, 'virtkit'), 'GUEST')).toBe(
+      comparable(theirs.stdout).replaceAll(join(dir, 'libvirt'), 'GUEST'),
+    );
+    expect(ours.stdout).toContain('OS Type:        hvm\n');
+    expect(ours.stdout).toContain('Security model: none\nSecurity DOI:   0\n');
+  });
+
+  it('marks autostart and lists by it as virsh does', async () => {
+    const { ours, theirs } = await sideBySide(
+      (xml) =>
+        `define ${xml}; autostart ${name}; list --all --autostart; dominfo ${name}; ` +
+        `autostart --disable ${name}; list --all --autostart`,
+    );
+    expect(ours.stderr).toBe('');
+    expect(comparable(ours.stdout).replaceAll(join(dir, 'virtkit'), 'GUEST')).toBe(
+      comparable(theirs.stdout).replaceAll(join(dir, 'libvirt'), 'GUEST'),
+    );
+    expect(ours.stdout).toContain(`Domain '${name}' marked as autostarted`);
+  });
 });

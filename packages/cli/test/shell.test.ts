@@ -37,7 +37,17 @@ describe('interactive shell', () => {
       COMMAND_GROUPS,
     );
     expect(completeLine(session, 'dom')).toEqual([
-      ['domblklist', 'domid', 'domiflist', 'dominfo', 'domname', 'domstate', 'domuuid'],
+      [
+        'domblklist',
+        'domcapabilities',
+        'domid',
+        'domiflist',
+        'dominfo',
+        'domname',
+        'domstate',
+        'domuuid',
+        'domxml-to-native',
+      ],
       'dom',
     ]);
     expect(completeLine(session, 'domstate test --r')).toEqual([['--reason'], '--r']);

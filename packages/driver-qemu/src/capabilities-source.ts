@@ -1,4 +1,5 @@
-import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { VirtError } from '@virtkit/core';
 import { parseQemuCapsXml, type QemuCaps } from './caps/index.js';
@@ -28,7 +29,11 @@ export async function resolveEmulator(binary: string, env: Env): Promise<string>
   throw new VirtError('INTERNAL_ERROR', `Cannot find '${binary}' in path: No such file or directory`);
 }
 
+/** Bumped when the probe learns more, so that older cache entries are probed again. */
+const CACHE_FORMAT = 3;
+
 interface CacheEntry {
+  format: number;
   binary: string;
   mtimeMs: number;
   caps: Omit<QemuCaps, 'flags'> & { flags: string[] };
@@ -47,12 +52,32 @@ export async function loadQemuCaps(binary: string, env: Env, cacheDir: string): 
     (text) => JSON.parse(text) as CacheEntry,
     () => undefined,
   );
-  if (cached?.binary === binary && cached.mtimeMs === mtimeMs) {
+  if (cached?.format === CACHE_FORMAT && cached.binary === binary && cached.mtimeMs === mtimeMs) {
     return { ...cached.caps, flags: new Set(cached.caps.flags) };
   }
   await mkdir(cacheDir, { recursive: true });
   const caps = await probeQemuCaps(binary, cacheDir);
-  const entry: CacheEntry = { binary, mtimeMs, caps: { ...caps, flags: [...caps.flags] } };
-  await writeFile(file, `${JSON.stringify(entry)}\n`);
+  const entry: CacheEntry = {
+    format: CACHE_FORMAT,
+    binary,
+    mtimeMs,
+    caps: { ...caps, flags: [...caps.flags] },
+  };
+  await writeAtomically(file, `${JSON.stringify(entry)}\n`);
   return caps;
+}
+
+/**
+ * Temp file, then rename: a reader never sees half an entry, and two processes probing the same
+ * binary at once each replace the entry whole (the last rename wins; both entries are valid).
+ */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, text);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
 }

@@ -1,8 +1,11 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import {
+  type AsyncJobKind,
   type CreateOptions,
   type DefineOptions,
   type DestroyOptions,
+  type DomainCapabilitiesOptions,
   type DomainDef,
   type DomainInfo,
   type DomainKey,
@@ -13,18 +16,33 @@ import {
   domainGoneError,
   type EventBus,
   formatDomainXml,
+  JobLocks,
+  type NodeInfo,
   type PowerRequestMode,
   parseDomainXml,
+  type SecurityLabel,
+  type SecurityModel,
   type ShutdownOptions,
   type StartOptions,
   type StateLock,
   type UndefineOptions,
+  type VcpuCountOptions,
   VirtError,
   type XmlDescOptions,
 } from '@virtkit/core';
+import { claimAutostart } from './autostart.js';
 import { DEFAULT_EMULATOR, loadQemuCaps, resolveEmulator } from './capabilities-source.js';
+import {
+  type CapsSource,
+  capabilitiesDocument,
+  domainCapabilitiesDocument,
+} from './capabilities-xml/index.js';
 import type { QemuCaps } from './caps/index.js';
+import { postParseForQemu } from './define/index.js';
 import type { QemuDriverPaths } from './driver-paths.js';
+import { hostNodeInfo } from './host-node-info.js';
+import { validateQemuLifecycle } from './lifecycle-support.js';
+import { checkNativeFormat, qemuArgvText } from './native-argv.js';
 import { isQemuWithMonitor } from './process/index.js';
 import { cpuTimeNs } from './process-cpu-time.js';
 import { type DomainHost, QemuDomain } from './qemu-domain.js';
@@ -57,6 +75,8 @@ export class QemuConnection implements DriverConnection {
   readonly #host: DomainHost;
   /** Domains whose status file could not be read: their QEMU may still run, unwatched. */
   readonly #unmanaged = new Set<string>();
+  /** Async jobs (backup, …) by domain uuid: one at a time, as libvirt's job lock has it. */
+  readonly #jobs = new JobLocks();
   #lastId = 0;
 
   private constructor(options: QemuConnectionOptions) {
@@ -69,6 +89,7 @@ export class QemuConnection implements DriverConnection {
       reattach: (run, onEvent, onClose) => reattachQemu({ ...run, paths, onEvent, onClose }),
       runDirs: (id, name) => runLayout(paths, id, name).dirs,
       nextId: () => ++this.#lastId,
+      autoDumpDir: join(paths.libDir, 'dump'),
       saveStatus: (name, status) => statusStore.saveStatus(name, status),
       deleteStatus: (name) => statusStore.deleteStatus(name),
       stopped: (domain) => {
@@ -89,7 +110,26 @@ export class QemuConnection implements DriverConnection {
       connection.#domains.set(value.uuid, new QemuDomain(value, true, connection.#host));
     }
     await connection.#reconnect(arch);
+    await connection.#autostart();
     return connection;
+  }
+
+  /**
+   * qemuAutostartDomains, once per host boot: starts every inactive domain marked for
+   * autostart, in turn; a failure is reported as a warning, as libvirt logs it, and the rest go on.
+   */
+  async #autostart(): Promise<void> {
+    if (!(await claimAutostart(this.#options.paths.stateDir))) return;
+    for (const name of await this.#options.configStore.listAutostart()) {
+      const domain = this.#find({ name });
+      if (!domain || domain.active) continue;
+      await this.#start(domain, {}).catch((error: unknown) => {
+        const detail = error instanceof Error ? error.message : String(error);
+        process.emitWarning(`Failed to autostart VM '${name}': ${detail}`, {
+          code: 'VIRTKIT_QEMU_AUTOSTART',
+        });
+      });
+    }
   }
 
   /**
@@ -138,10 +178,12 @@ export class QemuConnection implements DriverConnection {
   }
 
   async listDomains(): Promise<readonly DomainListing[]> {
+    const autostart = new Set(await this.#options.configStore.listAutostart());
     return [...this.#domains.values()].map((domain) => ({
       domain: domain.ref,
       state: domain.state,
       persistent: domain.persistent,
+      autostart: domain.persistent && autostart.has(domain.config.name),
     }));
   }
 
@@ -265,12 +307,125 @@ export class QemuConnection implements DriverConnection {
     return 'QEMU';
   }
 
+  /**
+   * Begins an async job (backup, …) on a running domain, waiting for an earlier one as
+   * libvirt's job lock does. Driver-internal: while it runs, a guest power-off keeps QEMU
+   * alive `in shutdown`; end() finishes that shutdown. A destroy meanwhile ends the job.
+   */
+  async beginAsyncJob(ref: DomainRef, kind: AsyncJobKind): Promise<{ end(): Promise<void> }> {
+    const domain = this.#domain(ref);
+    const lock = await this.#jobs.acquireAsync(domain.config.uuid, kind, { owner: kind });
+    const job = { kind, release: () => lock.release() };
+    try {
+      await domain.beginAsyncJob(job);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    return { end: () => domain.endAsyncJob(job) };
+  }
+
+  /**
+   * virDomainQemuMonitorCommand: a QMP command given as JSON text (its reply comes back as JSON
+   * text), or with `hmp` a human-monitor command (its output comes back).
+   */
+  async monitorCommand(ref: DomainRef, command: string, options: { hmp?: boolean } = {}): Promise<string> {
+    return this.#domain(ref).exclusive(async (run) => {
+      if (!run) throw qemuError('OPERATION_INVALID', 'domain is not running');
+      if (options.hmp) {
+        return String(await run.qmp.executeUnchecked('human-monitor-command', { 'command-line': command }));
+      }
+      const { execute, arguments: args } = JSON.parse(command) as {
+        execute: string;
+        arguments?: Record<string, unknown>;
+      };
+      return JSON.stringify({ return: await run.qmp.executeUnchecked(execute, args) });
+    });
+  }
+
+  async getAutostart(ref: DomainRef): Promise<boolean> {
+    const domain = this.#domain(ref);
+    return domain.persistent && this.#options.configStore.getAutostart(domain.config.name);
+  }
+
+  async setAutostart(ref: DomainRef, autostart: boolean): Promise<void> {
+    const domain = this.#domain(ref);
+    if (!domain.persistent) throw qemuError('OPERATION_INVALID', 'cannot set autostart for transient domain');
+    await this.#options.configStore.setAutostart(domain.config.name, autostart);
+  }
+
+  /** No managed save yet, so no domain ever has an image. */
+  async hasManagedSave(ref: DomainRef): Promise<boolean> {
+    this.#domain(ref);
+    return false;
+  }
+
+  async getOsType(ref: DomainRef): Promise<string> {
+    return this.#domain(ref).def.os.type;
+  }
+
+  /** qemuDomainGetVcpusFlags without the guest agent: the maximum or current count. */
+  async getVcpusFlags(ref: DomainRef, options: VcpuCountOptions): Promise<number> {
+    const domain = this.#domain(ref);
+    if (options.guest) throw qemuError('OPERATION_INVALID', 'QEMU guest agent is not configured');
+    if (options.live && !domain.active) throw qemuError('OPERATION_INVALID', 'domain is not running');
+    if (options.config && !domain.persistent) {
+      throw qemuError('OPERATION_INVALID', 'transient domains do not have any persistent config');
+    }
+    const { vcpu } = options.config ? domain.config : domain.def;
+    return options.maximum ? vcpu.count : (vcpu.current ?? vcpu.count);
+  }
+
+  /** No security driver (security_driver = "none"): every domain is unlabelled. */
+  async getSecurityLabel(ref: DomainRef): Promise<SecurityLabel> {
+    this.#domain(ref);
+    return { label: '', enforcing: false };
+  }
+
+  async getSecurityModel(): Promise<SecurityModel> {
+    return { model: 'none', doi: '0' };
+  }
+
+  /** qemuConnectGetMaxVcpus: 16 for TCG (and no type); KVM's limit is an ioctl on /dev/kvm, not asked yet. */
+  async getMaxVcpus(type?: string): Promise<number> {
+    if (type === undefined || type.toLowerCase() === 'qemu') return 16;
+    if (type.toLowerCase() === 'kvm') {
+      throw new VirtError('OPERATION_UNSUPPORTED', "KVM's vCPU limit is not probed yet", { domain: 'QEMU' });
+    }
+    throw new VirtError('INVALID_ARG', `unknown type '${type}'`);
+  }
+
+  async getNodeInfo(): Promise<NodeInfo> {
+    return hostNodeInfo();
+  }
+
   async getVersion(): Promise<number> {
     return (await this.#capsFor(undefined)).version;
   }
 
+  /** qemuConnectGetCapabilities: built in capabilities-xml/ from the probed emulators and /sys. */
+  async getCapabilities(): Promise<string> {
+    return capabilitiesDocument(this.#capsSource());
+  }
+
+  async getDomainCapabilities(options: DomainCapabilitiesOptions): Promise<string> {
+    return domainCapabilitiesDocument(options, this.#capsSource());
+  }
+
+  #capsSource(): CapsSource {
+    return { env: this.#options.env, capsOf: (binary) => this.#capsOf(binary) };
+  }
+
   async getHostname(): Promise<string> {
     return hostname();
+  }
+
+  /** qemuConnectDomainXMLToNative: the argv a start of `xml` would use (native-argv.ts). */
+  async domainXmlToNative(format: string, xml: string): Promise<string> {
+    checkNativeFormat(format);
+    const def = await this.#parse(xml);
+    const host = { libDir: this.#options.paths.libDir, env: this.#options.env };
+    return qemuArgvText(def, await this.#capsFor(def), host);
   }
 
   async #start(domain: QemuDomain, options: StartOptions): Promise<void> {
@@ -290,19 +445,27 @@ export class QemuConnection implements DriverConnection {
 
   /** Caps of the emulator a definition names (the default one without a definition). */
   #capsFor(def: DomainDef | undefined): Promise<QemuCaps> {
-    const binary = def?.emulator ?? DEFAULT_EMULATOR;
+    return this.#capsOf(def?.emulator ?? DEFAULT_EMULATOR);
+  }
+
+  /** Caps of an emulator by path or PATH name, probed once per connection; a failure is not kept. */
+  #capsOf(binary: string): Promise<QemuCaps> {
     let caps = this.#caps.get(binary);
     if (!caps) {
       const { env, paths } = this.#options;
       caps = resolveEmulator(binary, env).then((path) => loadQemuCaps(path, env, paths.cacheDir));
+      caps.catch(() => this.#caps.delete(binary));
       this.#caps.set(binary, caps);
     }
     return caps;
   }
 
+  /** A new definition as libvirt's define and create see it: parsed, then the QEMU post-parse. */
   async #parse(xml: string): Promise<DomainDef> {
     const arch = (await this.#capsFor(undefined)).arch;
-    return parseDomainXml(xml, { inactive: true, defaultArch: arch });
+    const def = parseDomainXml(xml, { inactive: true, defaultArch: arch });
+    validateQemuLifecycle(def);
+    return postParseForQemu(def, await this.#capsFor(def), { abiUpdate: true, newDomain: true });
   }
 
   /**

@@ -1,4 +1,5 @@
 import {
+  type AsyncJobKind,
   type DomainDef,
   type DomainEventPayload,
   type DomainRef,
@@ -13,9 +14,16 @@ import {
   type PolicyState,
   VirtError,
 } from '@virtkit/core';
+import { autoDumpPath, dumpGuestMemory } from './auto-dump.js';
 import { killProcess, signalProcess } from './process/index.js';
 import { type QemuRun, removeRunDirs } from './qemu-launch.js';
-import { missedEvents, policyInputForEvent, type QmpCloseInfo, type QmpEvent } from './qmp/index.js';
+import {
+  isQmpEvent,
+  missedEvents,
+  policyInputForEvent,
+  type QmpCloseInfo,
+  type QmpEvent,
+} from './qmp/index.js';
 
 /** What a domain needs from its connection to start, persist and report. */
 export interface DomainHost {
@@ -36,6 +44,8 @@ export interface DomainHost {
   /** The private directories of run `id`, for a run whose QEMU is gone. */
   runDirs(id: number, name: string): readonly string[];
   nextId(): number;
+  /** Where on_crash=coredump-* writes its dumps (libvirt's auto_dump_path). */
+  readonly autoDumpDir: string;
   saveStatus(name: string, status: DomainStatus): Promise<void>;
   deleteStatus(name: string): Promise<void>;
   /** The run ended: a transient domain is forgotten now. */
@@ -57,6 +67,12 @@ interface RequestOptions {
   graceful?: boolean;
 }
 
+/** An async job holding the domain, and how to let go of its lock. */
+interface HeldAsyncJob {
+  kind: AsyncJobKind;
+  release(): void;
+}
+
 const SHUT_OFF: PolicyState = { state: 'shutoff', reason: 'unknown', flags: NO_POLICY_FLAGS, job: 'none' };
 
 /**
@@ -72,6 +88,7 @@ export class QemuDomain {
   #id = -1;
   #state: PolicyState = SHUT_OFF;
   #run: QemuRun | undefined;
+  #asyncJob: HeldAsyncJob | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   /** Counts runs, so that a late event or EOF of an ended run never reaches the next one. */
   #generation = 0;
@@ -116,6 +133,34 @@ export class QemuDomain {
   /** Runs `work` (a QMP command outside the policy, e.g. system_reset) in turn with decisions. */
   exclusive<T>(work: (run: QemuRun | undefined) => Promise<T>): Promise<T> {
     return this.#enqueue(() => work(this.#run));
+  }
+
+  /**
+   * An async job (backup, …) begins on the running domain: while it holds it, a guest
+   * power-off leaves QEMU alive `in shutdown` until endAsyncJob. Saved in the status file.
+   */
+  beginAsyncJob(job: HeldAsyncJob): Promise<void> {
+    return this.#enqueue(async () => {
+      if (!this.#run) throw new VirtError('OPERATION_INVALID', 'domain is not running', { domain: 'QEMU' });
+      this.#asyncJob = job;
+      this.#state = { ...this.#state, job: job.kind };
+      await this.#saveStatus();
+    });
+  }
+
+  /** The async job `job` ended: a shutdown it kept waiting is finished now (job-ended). */
+  endAsyncJob(job: HeldAsyncJob): Promise<void> {
+    return this.#enqueue(async () => {
+      if (this.#asyncJob !== job) return;
+      this.#releaseAsyncJob();
+      await this.#apply({ type: 'job-ended' }, {});
+    });
+  }
+
+  #releaseAsyncJob(): void {
+    this.#asyncJob?.release();
+    this.#asyncJob = undefined;
+    this.#state = { ...this.#state, job: 'none' };
   }
 
   #enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -171,6 +216,10 @@ export class QemuDomain {
       case 'power-down':
         await run.qmp.execute('system_powerdown');
         return;
+      case 'dump':
+        // doCoreDumpToAutoDumpPath: memory only, named after the run and the time of the crash.
+        await dumpGuestMemory(run.qmp, autoDumpPath(this.#host.autoDumpDir, this.#id, this.config.name));
+        return;
       case 'kill':
         // Destroy waits for the process (qemuProcessKill); a guest shutdown only signals it
         // (VIR_QEMU_PROCESS_KILL_NOWAIT) and the monitor's EOF finishes the stop.
@@ -178,8 +227,7 @@ export class QemuDomain {
         else signalProcess(run.pid, 'SIGTERM');
         return;
       default:
-        // guest-reboot needs the guest agent, restart a hypervisor without warm reset, dump a
-        // dump target: none exists in this driver yet.
+        // guest-reboot needs the guest agent, restart a hypervisor without warm reset.
         throw new VirtError('OPERATION_UNSUPPORTED', `lifecycle action '${action}' is not supported yet`, {
           domain: 'QEMU',
         });
@@ -214,7 +262,14 @@ export class QemuDomain {
     generation: number,
   ): [onEvent: (event: QmpEvent) => void, onClose: (info: QmpCloseInfo) => void] {
     return [
-      (event) => this.#fromQemu(generation, policyInputForEvent(event)),
+      (event) => {
+        // libvirt handles STOP at once but a panic in a worker thread, so a QEMU that pauses
+        // on panic reads suspended(paused) before crashed(panicked).
+        if (isQmpEvent(event, 'GUEST_PANICKED') && event.data.action === 'pause') {
+          this.#fromQemu(generation, { type: 'guest-stopped' });
+        }
+        this.#fromQemu(generation, policyInputForEvent(event));
+      },
       // Our own close comes with a teardown that has already stopped the domain.
       (info) => this.#fromQemu(generation, info.byClient ? undefined : { type: 'guest-gone' }),
     ];
@@ -248,6 +303,9 @@ export class QemuDomain {
         }
       }
       for (const input of missed) await this.#apply(input, {});
+      // qemuProcessRecoverJob cancels a saved backup or migration: the job is over, and a
+      // shutdown it kept waiting is finished now.
+      if (status.job?.asyncJob !== undefined && this.active) await this.#apply({ type: 'job-ended' }, {});
     });
   }
 
@@ -270,6 +328,8 @@ export class QemuDomain {
     this.#run = undefined;
     this.#live = undefined;
     this.#id = -1;
+    // A destroy beside an async job ends it with the process (qemuProcessStop).
+    this.#releaseAsyncJob();
     await run?.qmp.close();
     await removeRunDirs(dirs);
     await this.#host.deleteStatus(this.config.name);
@@ -285,6 +345,7 @@ export class QemuDomain {
       monitorPath: run.monitorPath,
       state: { state, reason } as DomainStatus['state'],
       flags: { ...flags },
+      ...(this.#asyncJob ? { job: { asyncJob: this.#asyncJob.kind } } : {}),
       liveXml: formatDomainXml(this.def),
     });
   }

@@ -3,8 +3,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DomainDef } from '@virtkit/core';
 import { buildQemuArgv, DEFAULT_HOST_CONTEXT } from './argv/index.js';
+import { shortDomainName } from './argv/short-name.js';
 import type { QemuCaps } from './caps/index.js';
 import type { QemuDriverPaths } from './driver-paths.js';
+import { releaseHostNetwork, withHostNetwork } from './host-network/index.js';
 import { killProcess, launchDetached, waitForMonitorSocket } from './process/index.js';
 import { connectQmp, type QmpClient, type QmpCloseInfo, type QmpEvent } from './qmp/index.js';
 
@@ -38,13 +40,16 @@ export async function launchQemu(request: LaunchRequest): Promise<QemuRun> {
   // The key QEMU decrypts secrets with (-object secret,id=masterKey0): fresh per run, as
   // qemuDomainMasterKeyCreate makes it, readable by QEMU alone.
   await writeFile(join(domainDir, 'master-key.aes'), randomBytes(32), { mode: 0o600 });
-  const command = buildQemuArgv(def, caps, {
-    ...DEFAULT_HOST_CONTEXT,
-    id,
-    libDir: paths.libDir,
-    monitorPath,
-    isHostCdrom: () => false,
-  });
+  const command = await withHostNetwork(def, runDir, (network) =>
+    buildQemuArgv(network.def, caps, {
+      ...DEFAULT_HOST_CONTEXT,
+      id,
+      libDir: paths.libDir,
+      monitorPath,
+      isHostCdrom: () => false,
+      tapBackend: network.tapBackend,
+    }),
+  );
   const [binary = '', ...args] = command.argv;
   let pid: number | undefined;
   try {
@@ -63,6 +68,14 @@ export async function launchQemu(request: LaunchRequest): Promise<QemuRun> {
       onEvent: request.onEvent,
       onClose: request.onClose,
     });
+    // qemuProcessSetupLifecycleActions: on_reboot=destroy makes QEMU turn a guest reset into a
+    // shutdown (kept paused by -no-shutdown), before the vCPUs ever run.
+    if (def.onReboot === 'destroy') {
+      await qmp.executeUnchecked('set-action', { reboot: 'shutdown' }).catch(async (error: unknown) => {
+        await qmp.close();
+        throw error;
+      });
+    }
     return { pid, qmp, monitorPath, dirs };
   } catch (error) {
     if (pid !== undefined) await killProcess(pid, { termTimeoutMs: 2000 }).catch(() => {});
@@ -73,7 +86,7 @@ export async function launchQemu(request: LaunchRequest): Promise<QemuRun> {
 
 /** Where run `id` of domain `name` keeps its files: a reattach finds them by the same rule. */
 export function runLayout(paths: QemuDriverPaths, id: number, name: string) {
-  const runName = `domain-${id}-${name}`;
+  const runName = `domain-${shortDomainName(id, name)}`;
   const runDir = join(paths.stateDir, runName);
   const domainDir = join(paths.libDir, runName);
   return { runDir, domainDir, monitorPath: join(runDir, 'monitor.sock'), dirs: [runDir, domainDir] };
@@ -104,5 +117,9 @@ export async function reattachQemu(request: ReattachRequest): Promise<QemuRun> {
 }
 
 export async function removeRunDirs(dirs: readonly string[]): Promise<void> {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  for (const dir of dirs) {
+    // The taps a run created are recorded in its run directory (host-network).
+    await releaseHostNetwork(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDomainXml } from '@virtkit/core';
 import { expect, test } from 'vitest';
@@ -6,12 +6,11 @@ import {
   type ArgvHostContext,
   buildQemuArgv,
   DEFAULT_HOST_CONTEXT,
-  type FirmwareDescriptor,
   formatArgsFile,
-  parseFirmwareDescriptor,
   type QemuDriverConfig,
 } from '../src/argv/index.js';
 import { parseQemuCapsXml, type QemuCaps } from '../src/caps/index.js';
+import { loadFirmwareDescriptors } from './firmware-descriptors.js';
 
 const CORPUS = '/work/shared/libvirt-testdata/qemu-xml2argv';
 const FLOOR_FILE = join(import.meta.dirname, 'argv-corpus-floor.json');
@@ -51,24 +50,6 @@ const CONFIG_KEYS: Record<string, keyof QemuDriverConfig> = {
   vncTLSx509verify: 'vncTlsX509Verify',
   vncSASL: 'vncSasl',
 };
-
-/** Descriptor dirs, highest priority first; a file shadows same-named ones below, an empty one masks them. */
-const FIRMWARE_DIRS = ['home/user/.config/qemu/firmware', 'etc/qemu/firmware', 'usr/share/qemu/firmware'].map(
-  (d) => join(CORPUS, 'support/qemufirmwaredata', d),
-);
-
-function loadFirmwareDescriptors(): FirmwareDescriptor[] {
-  const chosen = new Map<string, string>();
-  for (const dir of FIRMWARE_DIRS) {
-    for (const file of readdirSync(dir))
-      if (!chosen.has(file)) chosen.set(file, readFileSync(join(dir, file), 'utf8'));
-  }
-  return [...chosen.keys()]
-    .sort()
-    .map((file) => chosen.get(file) ?? '')
-    .filter((json) => json.trim() !== '')
-    .map(parseFirmwareDescriptor);
-}
 
 const firmware = loadFirmwareDescriptors();
 

@@ -5,18 +5,17 @@ import { type Connection, type DomainRef, openConnection } from '@virtkit/core';
 import { runDriverConformance } from '@virtkit/core/testkit';
 import { afterAll, afterEach, expect, vi } from 'vitest';
 import { driver } from '../src/index.js';
-import { bootCount, GUEST_WAIT, guestXml, killLeftovers } from './qemu-fixture.js';
-
-const GUEST_IMAGE = new URL('../../../../shared/guest/powerbutton.img', import.meta.url).pathname;
+import { bootCount, killLeftoverQemus, POWERBUTTON_IMAGE, powerbuttonXml } from '../src/testing/index.js';
+import { GUEST_WAIT } from './qemu-fixture.js';
 
 /** One embed root for the whole suite: the kit opens a connection per check and cleans its domains. */
 const root = mkdtempSync(join(tmpdir(), 'vkq-conf-'));
 const image = join(root, 'guest.img');
-copyFileSync(GUEST_IMAGE, image);
+copyFileSync(POWERBUTTON_IMAGE, image);
 const serialLog = (name: string) => join(root, `${name}.serial.log`);
 
 // A check that fails midway may leave its guest running: no QEMU outlives its check.
-afterEach(() => killLeftovers(join(root, 'run', 'qemu')));
+afterEach(() => killLeftoverQemus(join(root, 'run', 'qemu')));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /**
@@ -44,7 +43,7 @@ runDriverConformance({
   name: 'qemu:///embed',
   open: openWaitingForGuestBoot,
   // Guests share one image: the powerbutton guest never writes to its disk.
-  sampleDomainXml: (name) => guestXml(name, image, serialLog(name)),
+  sampleDomainXml: (name) => powerbuttonXml(name, image, serialLog(name)),
   // No refusals declared: libvirt's QEMU driver answers every case as the kit's defaults say.
   startEvents: ['resumed(unpaused)', 'started(booted)'],
 });

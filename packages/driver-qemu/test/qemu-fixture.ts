@@ -1,47 +1,49 @@
-import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Connection, type Domain, type DomainEvent, openConnection } from '@virtkit/core';
+import {
+  type Connection,
+  type Domain,
+  type DomainEvent,
+  type DomainStatus,
+  type Driver,
+  formatState,
+  openConnection,
+} from '@virtkit/core';
 import { afterEach, expect, vi } from 'vitest';
-import { driver, killProcess, readPidfile } from '../src/index.js';
+import { driver, type QemuConnection } from '../src/index.js';
+import {
+  bootCount,
+  killLeftoverQemus,
+  makePowerbuttonGuest,
+  type PowerbuttonOptions,
+} from '../src/testing/index.js';
 
-const GUEST_IMAGE = new URL('../../../../shared/guest/powerbutton.img', import.meta.url).pathname;
+export { bootCount };
 
-/** A TCG guest running the powerbutton image, its first serial port logged to `serialLog`. */
-export function guestXml(name: string, image: string, serialLog: string): string {
-  return `<domain type='qemu'>
-  <name>${name}</name>
-  <memory unit='MiB'>32</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <features><acpi/></features>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='${image}'/>
-      <target dev='hda' bus='ide'/>
-    </disk>
-    <serial type='file'><source path='${serialLog}'/><target port='0'/></serial>
-  </devices>
-</domain>`;
-}
+/** What a guest's XML adds to the plain powerbutton guest. */
+export type GuestOptions = PowerbuttonOptions;
 
 export interface QemuFixture {
   /** The embed root: every file the driver writes is under it. */
   readonly root: string;
   readonly uri: string;
   /** A copy of the guest image of its own for `name`, and where its serial log goes. */
-  guest(name: string): Promise<{ xml: string; serialLog: string }>;
+  guest(name: string, options?: GuestOptions): Promise<{ xml: string; serialLog: string }>;
   /** Creates the embed root without opening it, for a manager in another process. */
   prepare(): Promise<string>;
   /** Opens a connection to the embed root, closed after the test; `env` replaces process.env. */
   open(env?: Record<string, string | undefined>): Promise<Connection>;
   /** Defines and starts guest `name` on a new connection, once it has printed BOOT. */
-  running(name: string): Promise<RunningGuest>;
+  running(name: string, options?: GuestOptions): Promise<RunningGuest>;
+  /** Like open(), also handing out the driver's own connection (its driver-internal methods). */
+  openQemu(env?: Record<string, string | undefined>): Promise<{ conn: Connection; qemu: QemuConnection }>;
 }
 
 export interface RunningGuest {
   conn: Connection;
+  /** The driver's own connection behind `conn`. */
+  qemu: QemuConnection;
   dom: Domain;
   /** The connection's events since before the define. */
   events: string[];
@@ -59,7 +61,7 @@ export function useQemuFixture(): QemuFixture {
   let root: string | undefined;
   let connections: Connection[] = [];
   afterEach(async () => {
-    if (root !== undefined) await killLeftovers(join(root, 'run', 'qemu'));
+    if (root !== undefined) await killLeftoverQemus(join(root, 'run', 'qemu'));
     for (const conn of connections) await conn.close().catch(() => {});
     if (root !== undefined) await rm(root, { recursive: true, force: true });
     root = undefined;
@@ -73,11 +75,9 @@ export function useQemuFixture(): QemuFixture {
     get uri() {
       return `qemu:///embed?root=${fixture.root}`;
     },
-    async guest(name) {
-      const image = join(fixture.root, `${name}.img`);
-      const serialLog = join(fixture.root, `${name}.serial.log`);
-      await copyFile(GUEST_IMAGE, image);
-      return { xml: guestXml(name, image, serialLog), serialLog };
+    async guest(name, options) {
+      const { xml, serialLog } = await makePowerbuttonGuest(fixture.root, name, options);
+      return { xml, serialLog };
     },
     async prepare() {
       root ??= await mkdtemp(join(tmpdir(), 'vkq-'));
@@ -89,31 +89,32 @@ export function useQemuFixture(): QemuFixture {
       connections.push(conn);
       return conn;
     },
-    async running(name) {
-      const conn = await fixture.open();
+    async openQemu(env = process.env) {
+      await fixture.prepare();
+      let qemu: QemuConnection | undefined;
+      const capturing: Driver = {
+        ...driver,
+        open: async (uri, ctx) => {
+          qemu = (await driver.open(uri, ctx)) as QemuConnection;
+          return qemu;
+        },
+      };
+      const conn = await openConnection(fixture.uri, { drivers: [capturing], env });
+      connections.push(conn);
+      if (!qemu) throw new Error('the QEMU driver was not opened');
+      return { conn, qemu };
+    },
+    async running(name, options) {
+      const { conn, qemu } = await fixture.openQemu();
       const events = recordEvents(conn);
-      const { xml, serialLog } = await fixture.guest(name);
+      const { xml, serialLog } = await fixture.guest(name, options);
       const dom = await conn.defineXml(xml);
       await dom.create();
       await vi.waitFor(async () => expect(await bootCount(serialLog)).toBe(1), GUEST_WAIT);
-      return { conn, dom, events, serialLog };
+      return { conn, qemu, dom, events, serialLog };
     },
   };
   return fixture;
-}
-
-/** Kills the QEMU of every run directory (domain-ID-NAME/qemu.pid) left under the state dir. */
-export async function killLeftovers(stateDir: string): Promise<void> {
-  const runs = await readdir(stateDir).catch(() => [] as string[]);
-  for (const run of runs.filter((entry) => entry.startsWith('domain-'))) {
-    const pid = await readPidfile(join(stateDir, run, 'qemu.pid')).catch(() => undefined);
-    if (pid !== undefined) await killProcess(pid, { termTimeoutMs: 2000 }).catch(() => {});
-  }
-}
-
-/** How many times the guest has printed BOOT. */
-export async function bootCount(serialLog: string): Promise<number> {
-  return (await readFile(serialLog, 'utf8').catch(() => '')).split('BOOT').length - 1;
 }
 
 /** Every event of the connection, as `type(detail)` or the event id. */
@@ -123,4 +124,43 @@ export function recordEvents(conn: Connection): string[] {
     names.push(event.id === 'lifecycle' ? `${event.type}(${event.detail})` : event.id);
   });
   return names;
+}
+
+/**
+ * Samples the domain's state every `intervalMs` until `done()` holds (within GUEST_WAIT's
+ * timeout); returns each distinct state in the order first seen.
+ */
+export async function statesUntil(
+  dom: Domain,
+  done: () => Promise<boolean>,
+  intervalMs = 10,
+): Promise<string[]> {
+  const states: string[] = [];
+  await vi.waitFor(
+    async () => {
+      const state = formatState(await dom.getState(), true);
+      if (!states.includes(state)) states.push(state);
+      expect(await done()).toBe(true);
+    },
+    { ...GUEST_WAIT, interval: intervalMs },
+  );
+  return states;
+}
+
+/** Whether process `pid` still exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The status file the embed root `root` keeps for running domain `name` (pid, job, …). */
+export async function savedStatus(root: string, name: string): Promise<DomainStatus | undefined> {
+  const text = await readFile(join(root, 'run', 'qemu', 'status', `${name}.json`), 'utf8').catch(
+    () => undefined,
+  );
+  return text === undefined ? undefined : (JSON.parse(text) as { status: DomainStatus }).status;
 }

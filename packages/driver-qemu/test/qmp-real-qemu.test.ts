@@ -10,9 +10,9 @@ import {
   waitForMonitorSocket,
 } from '../src/process/index.js';
 import { connectQmp, type QmpClient, type QmpEvent } from '../src/qmp/index.js';
+import { POWERBUTTON_IMAGE } from '../src/testing/index.js';
 
 const QEMU = 'qemu-system-x86_64';
-const GUEST_IMAGE = new URL('../../../../shared/guest/powerbutton.img', import.meta.url).pathname;
 const GUEST_TIMEOUT = { timeout: 20_000, interval: 20 };
 
 async function findInPath(name: string): Promise<string | undefined> {
@@ -55,7 +55,7 @@ describe('a real QEMU over QMP', () => {
     const monitor = join(dir, 'monitor.sock');
     const serial = join(dir, 'serial.log');
     const logPath = join(dir, 'domain.log');
-    await copyFile(GUEST_IMAGE, image);
+    await copyFile(POWERBUTTON_IMAGE, image);
 
     const launched = await launchDetached({
       binary,

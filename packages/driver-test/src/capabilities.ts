@@ -70,6 +70,5 @@ ${cellLines.length > 0 ? `${cellLines.join('\n')}\n` : ''}      </cells>
 ${guestXml('hvm')}
 ${guestXml('xen')}
 </capabilities>
-
 `;
 }

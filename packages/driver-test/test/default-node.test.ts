@@ -77,6 +77,6 @@ describe('test:///default', () => {
   });
 
   it('gives the capabilities document virsh capabilities shows', async () => {
-    expect(`${await (await conn()).getCapabilities()}\n`).toBe(virshOutput('default-capabilities.xml'));
+    expect(`${await (await conn()).getCapabilities()}\n\n`).toBe(virshOutput('default-capabilities.xml'));
   });
 });

@@ -52,6 +52,36 @@ function oneValue(
   };
 }
 
+/** A command printing an XML document the connection answers, as virsh prints it ("%s\n"). */
+function xmlDocument(
+  name: string,
+  help: string,
+  desc: string,
+  options: CommandDef['options'],
+  query: (s: Session, o: CommandOptions) => Promise<string>,
+  failure: string,
+): CommandDef {
+  return {
+    name,
+    help,
+    desc,
+    options,
+    run: async (session, parsed) => {
+      const xml = await session.attempt(failure, () => query(session, parsed));
+      session.print(`${xml}\n`);
+      return true;
+    },
+  };
+}
+
+/** virsh domcapabilities' selectors, each a string option named as virConnectGetDomainCapabilities' argument. */
+const DOMCAPS_OPTIONS = [
+  ['virttype', 'virtType', 'virtualization type (/domain/@type)'],
+  ['emulatorbin', 'emulatorBin', 'path to emulator binary (/domain/devices/emulator)'],
+  ['arch', 'arch', 'domain architecture (/domain/os/type/@arch)'],
+  ['machine', 'machine', 'machine type (/domain/os/type/@machine)'],
+] as const;
+
 async function runVersion(session: Session, options: CommandOptions): Promise<boolean> {
   const connection = await session.connection();
   const type = await session.attempt('failed to get hypervisor type', () => connection.getType());
@@ -91,6 +121,28 @@ async function runVersion(session: Session, options: CommandOptions): Promise<bo
 
 /** virsh's "Host and Hypervisor" group (tools/virsh-host.c), as far as virtkit has it. */
 export const HOST_COMMANDS: readonly CommandDef[] = [
+  xmlDocument(
+    'capabilities',
+    'capabilities',
+    'Returns capabilities of hypervisor/driver.',
+    [],
+    async (session) => (await session.connection()).getCapabilities(),
+    'failed to get capabilities',
+  ),
+  xmlDocument(
+    'domcapabilities',
+    'domain capabilities',
+    'Returns capabilities of emulator with respect to host and libvirt.',
+    DOMCAPS_OPTIONS.map(([name, , help]) => ({ name, type: 'string' as const, help })),
+    async (session, options) => {
+      const selectors = DOMCAPS_OPTIONS.flatMap(([name, key]) => {
+        const value = options.string(name);
+        return value === undefined ? [] : [[key, value]];
+      });
+      return (await session.connection()).getDomainCapabilities(Object.fromEntries(selectors));
+    },
+    'failed to get emulator capabilities',
+  ),
   oneValue(
     'hostname',
     'print the hypervisor hostname',

@@ -192,6 +192,8 @@ export interface ControllerDef {
   model?: string;
   info: DeviceInfo;
   rest?: XmlRest;
+  /** Added by the post-parse because devices need it, not written in the XML (drivers order these last). */
+  implicit?: boolean;
 }
 
 export interface GraphicsListen {

@@ -1,9 +1,9 @@
 import type { QemuCommand } from './qemu-command.js';
 
 /** Characters that make libvirt quote an argument for the shell (virBufferEscapeShell). */
-const SHELL_SPECIAL = /[\s'"`\\$!#&*;<>?[\]{}|~()]/;
+const SHELL_SPECIAL = /[\s'"`\\$!#&*;<>?[\]{}|~()^]/;
 
-function shellQuote(arg: string): string {
+export function shellQuote(arg: string): string {
   if (arg === '') return "''";
   if (!SHELL_SPECIAL.test(arg)) return arg;
   return `'${arg.replaceAll("'", "'\\''")}'`;

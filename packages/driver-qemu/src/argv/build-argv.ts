@@ -1,5 +1,6 @@
 import type { DomainDef } from '@virtkit/core';
 import { findMachine, type QemuCaps } from '../caps/index.js';
+import { postParseForQemu } from '../define/index.js';
 import { audioArgs } from './audio.js';
 import { balloonArgs } from './balloon.js';
 import { bootArgs } from './boot.js';
@@ -12,7 +13,6 @@ import { diskArgs } from './disks.js';
 import { qemuEnvironment } from './environment.js';
 import { filesystemArgs } from './filesystem.js';
 import { biosArgs, pflashArgs, secureFlashArgs } from './firmware.js';
-import { withSelectedFirmware } from './firmware-select.js';
 import {
   messageTimestampArgs,
   noDefaultsArgs,
@@ -22,21 +22,24 @@ import {
 } from './fixed-flags.js';
 import { displayArgs, graphicsArgs } from './graphics.js';
 import { masterKeyArgs, nameArgs, uuidArgs } from './identity.js';
-import { withImplicitDevices } from './implicit-devices.js';
 import { inputArgs } from './input.js';
 import { iommuArgs } from './iommu.js';
 import { accelArgs, machineArgs } from './machine.js';
 import { memoryArgs } from './memory.js';
 import { monitorArgs } from './monitor.js';
+import { harnessTapBackend } from './netdev-backend.js';
 import { networkArgs } from './network.js';
-import { assignPciAddresses } from './pci-addresses.js';
+import { numaArgs } from './numa.js';
+import { panicArgs } from './panic.js';
+import { pciAddressesOf } from './pci-addresses.js';
 import { powerManagementArgs } from './power-management.js';
 import type { ArgvContext, ArgvHostContext, QemuCommand } from './qemu-command.js';
 import { rngArgs } from './rng.js';
 import { saslEnvironment } from './sasl-environment.js';
 import { serialArgs } from './serial.js';
+import { shortDomainName } from './short-name.js';
 import { soundArgs } from './sound.js';
-import { assignUsbPorts } from './usb-addresses.js';
+import { usbPortsOf } from './usb-addresses.js';
 import { validateForQemu } from './validate.js';
 import { videoArgs } from './video.js';
 import { watchdogArgs } from './watchdog.js';
@@ -54,6 +57,7 @@ const SECTIONS: ((ctx: ArgvContext) => string[])[] = [
   secureFlashArgs,
   memoryArgs,
   smpArgs,
+  numaArgs,
   uuidArgs,
   displayArgs,
   noDefaultsArgs,
@@ -78,6 +82,7 @@ const SECTIONS: ((ctx: ArgvContext) => string[])[] = [
   balloonArgs,
   rngArgs,
   sandboxArgs,
+  panicArgs,
   messageTimestampArgs,
 ];
 
@@ -102,6 +107,13 @@ export const DEFAULT_HOST_CONTEXT: ArgvHostContext = {
     vncSaslDir: '/etc/sasl2',
   },
   firmware: [],
+  hugetlbfs: [
+    { sizeKiB: 2048, mount: '/dev/hugepages2M', isDefault: true },
+    { sizeKiB: 1048576, mount: '/dev/hugepages1G' },
+  ],
+  memoryBackingDir: '/var/lib/libvirt/qemu/ram',
+  hostNumaNodes: [0, 1, 2, 3],
+  tapBackend: harnessTapBackend,
 };
 
 /** The QEMU command line (and environment) that starts `def`, as libvirt 9.6 builds it. */
@@ -112,11 +124,8 @@ export function buildQemuArgv(
 ): QemuCommand {
   const machineName = inputDef.os.machine ?? caps.machines.find((m) => m.isDefault)?.name ?? 'pc';
   validateForQemu(inputDef, caps, machineName);
-  const withFirmware = withSelectedFirmware(inputDef, machineName, host.firmware);
-  const normalised = withSortedDisks(withImplicitDevices(withFirmware, machineName));
-  const layout = assignPciAddresses(normalised, machineName);
-  const def = { ...normalised, devices: layout.devices };
-  const domainDir = `${host.libDir}/domain-${host.id}-${def.name}`;
+  const def = withSortedDisks(postParseForQemu(inputDef, caps, { newDomain: true, firmware: host.firmware }));
+  const domainDir = `${host.libDir}/domain-${shortDomainName(host.id, def.name)}`;
   const accel = def.type === 'kvm' ? 'kvm' : 'tcg';
   const machine = findMachine(caps, accel, machineName);
   const ctx: ArgvContext = {
@@ -126,8 +135,8 @@ export function buildQemuArgv(
     domainDir,
     machineName,
     ...(machine && { machine }),
-    pciAddress: layout.addresses,
-    usbPort: assignUsbPorts(def),
+    pciAddress: pciAddressesOf(def, machineName),
+    usbPort: usbPortsOf(def),
   };
   const emulator = def.emulator ?? caps.emulator ?? 'qemu-system-x86_64';
   return {

@@ -1,7 +1,7 @@
 import type { DeviceDef, DiskDef } from '@virtkit/core';
+import { isQ35 } from '../define/index.js';
 import { bootIndexes } from './boot.js';
 import { targetIndex } from './disk-order.js';
-import { isQ35 } from './implicit-devices.js';
 import { formatJson, type OptionProps } from './option-syntax.js';
 import { type ArgvContext, pciDeviceProps } from './qemu-command.js';
 import { unsupported } from './unsupported.js';

@@ -1,4 +1,4 @@
-import { type DomainDef, VirtError, type XmlElement } from '@virtkit/core';
+import type { DomainDef, XmlElement } from '@virtkit/core';
 
 /** The parts of a QEMU firmware descriptor (docs/interop/firmware.json) selection looks at. */
 export interface FirmwareDescriptor {
@@ -52,7 +52,7 @@ export function parseFirmwareDescriptor(json: string): FirmwareDescriptor {
 /** QEMU's architecture names where they differ from libvirt's. */
 const QEMU_ARCH: Record<string, string> = { i686: 'i386' };
 
-function globMatch(pattern: string, value: string): boolean {
+export function globMatch(pattern: string, value: string): boolean {
   const re = new RegExp(
     `^${pattern
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
@@ -67,7 +67,7 @@ function child(el: XmlElement | undefined, name: string): XmlElement[] {
 }
 
 /** Whether a descriptor satisfies everything the domain asks of its firmware. */
-function satisfies(desc: FirmwareDescriptor, def: DomainDef, machine: string): boolean {
+export function satisfies(desc: FirmwareDescriptor, def: DomainDef, machine: string): boolean {
   const { os } = def;
   const wanted = os.firmware === 'efi' ? 'uefi' : os.firmware;
   const loader = os.loader?.attrs ?? {};
@@ -92,48 +92,4 @@ function satisfies(desc: FirmwareDescriptor, def: DomainDef, machine: string): b
     ).map((f) => has(f.attrs.name ?? '') === (f.attrs.enabled === 'yes')),
   ];
   return checks.every(Boolean);
-}
-
-/**
- * Firmware autoselection (`<os firmware='efi|bios'>`): the first descriptor, in the order given,
- * that satisfies the domain becomes its loader (and variable store), as libvirt fills them in.
- */
-export function withSelectedFirmware(
-  def: DomainDef,
-  machine: string,
-  descriptors: FirmwareDescriptor[],
-): DomainDef {
-  const { os } = def;
-  if (!os.firmware || (os.loader && os.loader.children.length > 0)) return def;
-  const desc = descriptors.find((d) => satisfies(d, def, machine));
-  if (!desc) {
-    throw new VirtError('OPERATION_FAILED', `Unable to find any firmware to satisfy '${os.firmware}'`);
-  }
-  const path = [desc.executable.filename];
-  if (desc.device !== 'flash') {
-    return { ...def, os: { ...os, loader: { name: 'loader', attrs: { type: 'rom' }, children: path } } };
-  }
-  const attrs: Record<string, string> = {
-    ...os.loader?.attrs,
-    readonly: 'yes',
-    type: 'pflash',
-    secure: desc.features.includes('secure-boot') ? 'yes' : 'no',
-    format: desc.executable.format,
-  };
-  const nvram =
-    desc.mode === 'split'
-      ? {
-          name: 'nvram',
-          attrs: { format: desc.nvramTemplate?.format ?? 'raw', ...os.nvram?.attrs },
-          children: os.nvram?.children ?? [],
-        }
-      : undefined;
-  const items = def.features?.items ?? [];
-  const needsSmm = desc.features.includes('requires-smm') && !items.some((f) => f.name === 'smm');
-  const smm: XmlElement = { name: 'smm', attrs: { state: 'on' }, children: [] };
-  return {
-    ...def,
-    os: { ...os, loader: { name: 'loader', attrs, children: path }, ...(nvram && { nvram }) },
-    ...(needsSmm && { features: { items: [...items, smm] } }),
-  };
 }

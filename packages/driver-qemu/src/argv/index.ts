@@ -1,4 +1,4 @@
-export { formatArgsFile } from './args-file.js';
+export { formatArgsFile, shellQuote } from './args-file.js';
 export { buildQemuArgv, DEFAULT_HOST_CONTEXT } from './build-argv.js';
 export { type FirmwareDescriptor, parseFirmwareDescriptor } from './firmware-select.js';
 export {

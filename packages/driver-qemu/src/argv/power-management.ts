@@ -1,4 +1,4 @@
-import { isQ35 } from './implicit-devices.js';
+import { isQ35 } from '../define/index.js';
 import type { ArgvContext } from './qemu-command.js';
 
 /** `<pm>` children and the ACPI sleep state each one gates. */

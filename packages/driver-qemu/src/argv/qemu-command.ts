@@ -1,4 +1,4 @@
-import type { DeviceDef, DomainDef } from '@virtkit/core';
+import type { DeviceDef, DomainDef, InterfaceDef } from '@virtkit/core';
 import type { QemuCaps, QemuMachine } from '../caps/index.js';
 import type { FirmwareDescriptor } from './firmware-select.js';
 
@@ -28,7 +28,21 @@ export interface ArgvHostContext {
   config: QemuDriverConfig;
   /** Firmware descriptors for `<os firmware=…>`, in lookup order (masked ones already dropped). */
   firmware: FirmwareDescriptor[];
+  /** hugetlbfs mounts by page size; the default one backs `<hugepages/>` naming no size. */
+  hugetlbfs: { sizeKiB: number; mount: string; isDefault?: boolean }[];
+  /** Where file-backed guest RAM lives (qemu.conf memory_backing_dir). */
+  memoryBackingDir: string;
+  /** The host's NUMA nodes, which `<numatune>` may bind guest memory to. */
+  hostNumaNodes: number[];
+  /** How QEMU reaches the host tap behind an interface of a tap type (bridge, network, …). */
+  tapBackend: (net: InterfaceDef) => TapBackend;
 }
+
+/**
+ * A tap as -netdev names it: fds already open (libvirt creates the tap and passes them), or an
+ * interface name QEMU opens itself (virtkit's launcher: Node cannot pass TUNSETIFF'd fds).
+ */
+export type TapBackend = { fds: string[]; vhostFds: string[] } | { ifname: string };
 
 /** The qemu.conf settings the command line depends on. */
 export interface QemuDriverConfig {

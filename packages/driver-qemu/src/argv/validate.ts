@@ -1,6 +1,6 @@
 import { type DomainDef, toKiB, type XmlElement } from '@virtkit/core';
 import type { QemuCaps } from '../caps/index.js';
-import { isQ35 } from './implicit-devices.js';
+import { isQ35 } from '../define/index.js';
 import { unsupported } from './unsupported.js';
 
 /** Disk image formats QEMU cannot open as written, with libvirt's explanation. */

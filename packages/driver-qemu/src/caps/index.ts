@@ -1,3 +1,4 @@
+export { deriveQemuFlags, type FlagProbe } from './derive-flags.js';
 export { parseQemuCapsXml } from './parse-caps-xml.js';
 export {
   findMachine,

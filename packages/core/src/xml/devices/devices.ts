@@ -119,7 +119,8 @@ function chardevsOf(devices: DeviceDef[]): ChardevDef[] {
 
 function ensureController(devices: DeviceDef[], type: string, index: number): void {
   const exists = ofKind(devices, 'controller').some((c) => c.type === type && c.index === index);
-  if (!exists) devices.push({ kind: 'controller', type, index, info: {} } satisfies ControllerDef);
+  if (!exists)
+    devices.push({ kind: 'controller', type, index, info: {}, implicit: true } satisfies ControllerDef);
 }
 
 /** Controllers the devices imply (virDomainDefAddImplicitControllers). */

@@ -1,0 +1,1 @@
+export { type CapsSource, capabilitiesDocument, domainCapabilitiesDocument } from './documents.js';
