@@ -92,6 +92,9 @@ export class QemuDomain {
   #queue: Promise<unknown> = Promise.resolve();
   /** Counts runs, so that a late event or EOF of an ended run never reaches the next one. */
   #generation = 0;
+  /** What #saveStatus last wrote, for which run. */
+  #saved: { run: QemuRun; text: string } | undefined;
+  #formatted: { def: DomainDef; xml: string } | undefined;
   readonly #host: DomainHost;
 
   constructor(config: DomainDef, persistent: boolean, host: DomainHost) {
@@ -189,11 +192,15 @@ export class QemuDomain {
       throw error;
     }
     const wasActive = this.#state.state !== 'shutoff';
-    this.#state = { ...decision.next, job: this.#state.job };
+    const next: PolicyState = { ...decision.next, job: this.#state.job };
     if (decision.next.state === 'shutoff') {
-      // A reattached run whose QEMU is gone was active without a run: it is torn down too.
+      // Torn down before it reads shut off, as libvirt holds the domain through qemuProcessStop:
+      // nobody sees it stopped with its status file or run directories still there. A
+      // reattached run whose QEMU is gone was active without a run: it is torn down too.
       if (wasActive) await this.#teardown();
+      this.#state = next;
     } else {
+      this.#state = next;
       await this.#saveStatus();
     }
     this.#emit(decision.emit);
@@ -336,18 +343,33 @@ export class QemuDomain {
     this.#host.stopped(this);
   }
 
+  /**
+   * Saves the run's status when it differs from what was saved last: a fake reboot alone passes
+   * through five QEMU events, most of which change nothing worth an fsync while the guest boots.
+   */
   async #saveStatus(): Promise<void> {
     const run = this.#run;
     if (!run) return;
     const { state, reason, flags } = this.#state;
-    await this.#host.saveStatus(this.config.name, {
+    const status: DomainStatus = {
       pid: run.pid,
       monitorPath: run.monitorPath,
       state: { state, reason } as DomainStatus['state'],
       flags: { ...flags },
       ...(this.#asyncJob ? { job: { asyncJob: this.#asyncJob.kind } } : {}),
-      liveXml: formatDomainXml(this.def),
-    });
+      liveXml: this.#liveXml(),
+    };
+    const text = JSON.stringify(status);
+    if (this.#saved?.run === run && this.#saved.text === text) return;
+    await this.#host.saveStatus(this.config.name, status);
+    this.#saved = { run, text };
+  }
+
+  /** The live definition formatted, once per definition object: it does not change during a run. */
+  #liveXml(): string {
+    const def = this.def;
+    if (this.#formatted?.def !== def) this.#formatted = { def, xml: formatDomainXml(def) };
+    return this.#formatted.xml;
   }
 
   #emit(payloads: readonly DomainEventPayload[]): void {
