@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LIFECYCLE_CONFIG,
   type DomainEventPayload,
+  decide,
   isVirtError,
   type LifecycleConfig,
   NO_POLICY_FLAGS,
@@ -355,6 +356,18 @@ describe('guest panic', () => {
         do: [],
       },
     ]);
+  });
+
+  it('shows a panicked guest crashed and reports it before the dump and the stop run', () => {
+    const def: LifecycleConfig = { ...DEFAULT_LIFECYCLE_CONFIG, onCrash: 'coredump-destroy' };
+    const decision = decide(running(), { type: 'guest-panicked' }, def);
+    expect(decision.interim).toEqual({ next: { ...crashed, flags: NO_POLICY_FLAGS }, emitted: 1 });
+    expect(decision.emit.slice(0, decision.interim?.emitted)).toEqual([panicked]);
+  });
+
+  it('needs no interim state when the panicked guest is preserved', () => {
+    const def: LifecycleConfig = { ...DEFAULT_LIFECYCLE_CONFIG, onCrash: 'preserve' };
+    expect(decide(running(), { type: 'guest-panicked' }, def).interim).toBeUndefined();
   });
 });
 

@@ -185,6 +185,13 @@ export class QemuDomain {
 
   async #apply(input: PolicyInput, options: RequestOptions): Promise<void> {
     const decision = decide(this.#state, input, this.def, { errorDomain: 'QEMU', startsPaused: true });
+    let emitted = 0;
+    if (decision.interim) {
+      this.#state = { ...decision.interim.next, job: this.#state.job };
+      await this.#saveStatus();
+      emitted = decision.interim.emitted;
+      this.#emit(decision.emit.slice(0, emitted));
+    }
     try {
       for (const action of decision.do) await this.#perform(action, decision, options);
     } catch (error) {
@@ -203,7 +210,7 @@ export class QemuDomain {
       this.#state = next;
       await this.#saveStatus();
     }
-    this.#emit(decision.emit);
+    this.#emit(decision.emit.slice(emitted));
   }
 
   async #perform(action: PolicyAction, decision: PolicyDecision, options: RequestOptions): Promise<void> {

@@ -164,13 +164,21 @@ function guestPanicked(current: PolicyState, def: LifecycleConfig, options: Poli
     emit: [lifecycle('crashed', 'panicked')],
   };
   const dump: PolicyAction[] = def.onCrash.startsWith('coredump-') ? ['dump'] : [];
+  // Crashed and reported while the dump, kill or reset runs.
+  const interim = { next: outcome(current, crashed).next, emitted: 1 };
   switch (def.onCrash) {
     case 'destroy':
     case 'coredump-destroy':
-      return stopDomain(current, 'crashed', 'crashed', { emit: crashed.emit, do: [...dump, 'kill'] });
+      return {
+        ...stopDomain(current, 'crashed', 'crashed', { emit: crashed.emit, do: [...dump, 'kill'] }),
+        interim,
+      };
     case 'restart':
     case 'coredump-restart':
-      return restartGuest(current, options, 'crashed', { ...crashed, flags: { fakeReboot: true }, do: dump });
+      return {
+        ...restartGuest(current, options, 'crashed', { ...crashed, flags: { fakeReboot: true }, do: dump }),
+        interim,
+      };
     default:
       // preserve keeps the guest for debugging; libvirt's QEMU driver treats rename-restart alike.
       return outcome(current, crashed);

@@ -78,6 +78,12 @@ export interface PolicyDecision {
   /** Events to emit, in order, after `next` has been saved. */
   emit: DomainEventPayload[];
   do: PolicyAction[];
+  /**
+   * What the domain shows while `do` runs, when that differs from before: libvirt marks a
+   * panicked guest crashed and reports it before dumping or stopping it. A driver whose actions
+   * take time saves `interim.next` and emits the first `interim.emitted` events of `emit` first.
+   */
+  interim?: { next: PolicyNext; emitted: number };
 }
 
 export interface PolicyOptions {

@@ -2,6 +2,10 @@ import { hasDeviceBootOrder } from './devices/devices.js';
 import { diskNameToIndex } from './devices/disk.js';
 import { ofKind } from './devices/of-kind.js';
 import type { DiskDef, DomainDef } from './domain-def.js';
+import { validateDiskSources } from './validate-disk-source.js';
+import { validateDriveAddresses } from './validate-drive-addresses.js';
+import { validateHugepages } from './validate-hugepages.js';
+import { validateOs } from './validate-os.js';
 import { internalError, unsupported, xmlError } from './xml-errors.js';
 import type { XmlElement, XmlRest } from './xml-node.js';
 
@@ -44,35 +48,14 @@ function validateDisk(disk: DiskDef): void {
   }
 }
 
-function driveAddressKey(disk: DiskDef): string | undefined {
-  const a = disk.info.address;
-  if (a?.type !== 'drive') return undefined;
-  const { controller = '0', bus = '0', target = '0', unit = '0' } = a.attrs;
-  return `${disk.target.bus}:${controller}:${bus}:${target}:${unit}`;
-}
-
-/** Calls `check` for every pair of disks, the later one first. */
-function eachDiskPair(disks: DiskDef[], check: (disk: DiskDef, earlier: DiskDef) => void): void {
-  disks.forEach((disk, i) => {
-    for (const earlier of disks.slice(0, i)) check(disk, earlier);
-  });
-}
-
 function validateDisks(disks: DiskDef[]): void {
-  disks.forEach(validateDisk);
-  eachDiskPair(disks, (disk, earlier) => {
-    if (earlier.target.dev === disk.target.dev) {
+  disks.forEach((disk, i) => {
+    validateDisk(disk);
+    validateDiskSources(disk);
+    const earlier = disks.slice(0, i).find((d) => d.target.dev === disk.target.dev);
+    if (earlier) {
       throw xmlError(
         `target '${disk.target.dev}' duplicated for disk sources '${diskSourceName(disk)}' and '${diskSourceName(earlier)}'`,
-      );
-    }
-  });
-  eachDiskPair(disks, (disk, earlier) => {
-    const key = driveAddressKey(disk);
-    if (key !== undefined && key === driveAddressKey(earlier)) {
-      const { controller, bus, target, unit } = earlier.info.address?.attrs ?? {};
-      throw unsupported(
-        `Found duplicate drive address for disk with target name '${earlier.target.dev}' controller='${controller}' bus='${bus}' target='${target}' unit='${unit}'`,
       );
     }
   });
@@ -110,7 +93,10 @@ function validateDevices(def: DomainDef): void {
 
 /** The driver-neutral checks of virDomainDefValidate. */
 export function validateDomain(def: DomainDef): void {
-  validateBoot(def);
   validateDisks(ofKind(def.devices, 'disk'));
   validateDevices(def);
+  validateDriveAddresses(def.devices);
+  validateHugepages(def);
+  validateOs(def.os);
+  validateBoot(def);
 }

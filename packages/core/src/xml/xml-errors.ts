@@ -5,6 +5,11 @@ export function xmlError(detail: string): VirtError {
   return new VirtError('XML_ERROR', detail, { domain: 'DOMAIN' });
 }
 
+/** VIR_ERR_XML_DETAIL, whose message is the bare detail. */
+export function xmlDetail(detail: string): VirtError {
+  return new VirtError('XML_DETAIL', detail, { domain: 'DOMAIN' });
+}
+
 export function unsupported(detail: string): VirtError {
   return new VirtError('CONFIG_UNSUPPORTED', detail, { domain: 'DOMAIN' });
 }

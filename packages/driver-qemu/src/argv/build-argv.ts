@@ -40,7 +40,6 @@ import { serialArgs } from './serial.js';
 import { shortDomainName } from './short-name.js';
 import { soundArgs } from './sound.js';
 import { usbPortsOf } from './usb-addresses.js';
-import { validateForQemu } from './validate.js';
 import { videoArgs } from './video.js';
 import { watchdogArgs } from './watchdog.js';
 
@@ -123,8 +122,14 @@ export function buildQemuArgv(
   host: ArgvHostContext = DEFAULT_HOST_CONTEXT,
 ): QemuCommand {
   const machineName = inputDef.os.machine ?? caps.machines.find((m) => m.isDefault)?.name ?? 'pc';
-  validateForQemu(inputDef, caps, machineName);
-  const def = withSortedDisks(postParseForQemu(inputDef, caps, { newDomain: true, firmware: host.firmware }));
+  const def = withSortedDisks(
+    postParseForQemu(inputDef, caps, {
+      newDomain: true,
+      startup: true,
+      firmware: host.firmware,
+      ...(host.swtpmVersions && { swtpmVersions: host.swtpmVersions }),
+    }),
+  );
   const domainDir = `${host.libDir}/domain-${shortDomainName(host.id, def.name)}`;
   const accel = def.type === 'kvm' ? 'kvm' : 'tcg';
   const machine = findMachine(caps, accel, machineName);

@@ -1,3 +1,4 @@
+import { VirtError } from '@virtkit/core';
 import { hostNodesFor, memoryBacking, type NumaCell, numaTune } from './memory-backing.js';
 import { formatJson, type OptionProps } from './option-syntax.js';
 import type { ArgvContext } from './qemu-command.js';
@@ -23,7 +24,8 @@ function hugepageKiB(ctx: ArgvContext, cellId: number | undefined): number | und
 
 function hugetlbfsMount(ctx: ArgvContext, sizeKiB: number): string {
   const fs = ctx.host.hugetlbfs.find((mount) => mount.sizeKiB === sizeKiB);
-  if (!fs) throw new Error(`hugetlbfs for ${sizeKiB} KiB pages`);
+  if (!fs)
+    throw new VirtError('INTERNAL_ERROR', `Unable to find any usable hugetlbfs mount for ${sizeKiB} KiB`);
   return fs.mount;
 }
 

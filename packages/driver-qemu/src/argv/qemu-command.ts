@@ -34,6 +34,8 @@ export interface ArgvHostContext {
   memoryBackingDir: string;
   /** The host's NUMA nodes, which `<numatune>` may bind guest memory to. */
   hostNumaNodes: number[];
+  /** TPM versions the host's swtpm supports; absent when unknown (not checked). */
+  swtpmVersions?: string[];
   /** How QEMU reaches the host tap behind an interface of a tap type (bridge, network, …). */
   tapBackend: (net: InterfaceDef) => TapBackend;
 }

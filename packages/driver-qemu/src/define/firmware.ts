@@ -1,15 +1,9 @@
 import { type DomainDef, VirtError, type XmlElement } from '@virtkit/core';
 import { type FirmwareDescriptor, satisfies } from '../argv/firmware-select.js';
+import { textOf } from './xml-parts.js';
 
 /** The firmware features libvirt reports, in the order it writes them. */
 const REPORTED_FEATURES = ['enrolled-keys', 'secure-boot'];
-
-function textOf(el: XmlElement | undefined): string {
-  return (el?.children ?? [])
-    .filter((c): c is string => typeof c === 'string')
-    .join('')
-    .trim();
-}
 
 /** Attributes in the order given, those left undefined dropped. */
 function ordered(attrs: [string, string | undefined][]): Record<string, string> {
@@ -52,30 +46,44 @@ function firmwareFeatures(def: DomainDef, desc: FirmwareDescriptor, networkNvram
   return { name: 'firmware', attrs: {}, children };
 }
 
+export interface FirmwareFillOptions {
+  /** The host's firmware descriptors, highest priority first (none: nothing is filled). */
+  descriptors: FirmwareDescriptor[] | undefined;
+  /** Where a variable store goes when the XML names none. */
+  nvramDir: string;
+  /** Preparing a start, where no matching firmware is an error (a define leaves it for then). */
+  required: boolean;
+  /** A define or create (VIR_DOMAIN_DEF_PARSE_ABI_UPDATE). */
+  abiUpdate: boolean;
+}
+
 /**
  * qemuFirmwareFillDomain, done on define since libvirt 9.2: the firmware the domain asks for
  * (`<os firmware=…>`, or a loader path that a descriptor describes) is written out in full: the
  * loader, the variable store and its template, the features the firmware has, and SMM when the
  * firmware requires it.
  */
-export function fillFirmware(
-  def: DomainDef,
-  machine: string,
-  descriptors: FirmwareDescriptor[] | undefined,
-  nvramDir: string,
-): void {
+export function fillFirmware(def: DomainDef, machine: string, options: FirmwareFillOptions): void {
   const { os } = def;
+  const { descriptors, nvramDir, required, abiUpdate } = options;
   // Without descriptors nothing is known about the host's firmware: the XML stays as written.
   if (!descriptors) return;
   const loader = os.loader;
   const manual = !os.firmware && loader !== undefined && textOf(loader) !== '';
-  if (!os.firmware && !manual) return;
-  if (os.firmware && loader && textOf(loader) !== '') return;
+  // A configuration defined anew keeps its manual firmware manual; only one loaded from disk
+  // is described in full, so that what older versions accepted still loads.
+  if (!os.firmware && (!manual || abiUpdate)) return;
+  // Autoselection given a loader path only considers the firmware at that path.
+  const path = os.firmware && loader ? textOf(loader) : '';
   const desc =
     manual && loader
       ? describedLoader(def, descriptors)
-      : descriptors.find((d) => satisfies(d, def, machine));
+      : descriptors.find(
+          (d) => (path === '' || d.executable.filename === path) && satisfies(d, def, machine),
+        );
   if (!desc && !manual) {
+    // A define keeps the XML as written and leaves the failure to the start (libvirt since 9.2).
+    if (!required) return;
     throw new VirtError('OPERATION_FAILED', `Unable to find any firmware to satisfy '${os.firmware}'`);
   }
   if (!desc) {

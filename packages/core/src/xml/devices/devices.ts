@@ -1,5 +1,6 @@
 import type { ChardevDef, ControllerDef, DeviceDef, FormatFlags, ParseFlags } from '../domain-def.js';
 import { orderByName } from '../element-shape.js';
+import { rejectScsiHostdevConflict } from '../validate-drive-addresses.js';
 import type { XmlElement } from '../xml-node.js';
 import { assignChardevPorts, CHARDEV_KINDS, formatChardev, parseChardev } from './chardev.js';
 import { formatChrBacked, parseChrBacked } from './chr-backed.js';
@@ -152,7 +153,11 @@ function addImplicitControllers(devices: DeviceDef[]): void {
 /** libvirt's generic device post-parse: addresses, implicit controllers, numbering. */
 export function postParseDevices(devices: DeviceDef[], osType: string): void {
   addConsoleCompat(devices, osType);
-  for (const disk of ofKind(devices, 'disk')) assignDriveAddress(disk);
+  for (const disk of ofKind(devices, 'disk')) {
+    if (disk.info.address) continue;
+    assignDriveAddress(disk);
+    rejectScsiHostdevConflict(disk, devices);
+  }
   assignControllerIndexes(ofKind(devices, 'controller'));
   addImplicitControllers(devices);
   assignChardevPorts(chardevsOf(devices));
