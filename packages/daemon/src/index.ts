@@ -1,0 +1,1 @@
+// @virtkit/daemon's public surface: each module appends its exports here.

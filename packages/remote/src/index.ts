@@ -1,0 +1,1 @@
+// @virtkit/remote's public surface: each module appends its exports here.
