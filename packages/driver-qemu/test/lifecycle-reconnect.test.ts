@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DomainStatus, formatState } from '@virtkit/core';
+import { type DomainStatus, formatState, isProcessAlive } from '@virtkit/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { connectQmp, isProcessAlive, type QmpClient } from '../src/index.js';
+import { connectQmp, type QmpClient } from '../src/index.js';
 import { bootCount, GUEST_WAIT, recordEvents, useQemuFixture } from './qemu-fixture.js';
 
 const CHILD = new URL('./manager-child.mjs', import.meta.url).pathname;

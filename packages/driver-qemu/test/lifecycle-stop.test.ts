@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { formatState } from '@virtkit/core';
+import { formatState, isProcessAlive } from '@virtkit/core';
 import { describe, expect, it, vi } from 'vitest';
-import { isProcessAlive } from '../src/index.js';
+
 import { GUEST_WAIT, useQemuFixture } from './qemu-fixture.js';
 
 /** The pid QEMU runs as: the live status the driver keeps for the domain. */

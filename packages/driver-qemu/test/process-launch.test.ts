@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from '@virtkit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  isProcessAlive,
   isQemuWithMonitor,
   killProcess,
   launchDetached,

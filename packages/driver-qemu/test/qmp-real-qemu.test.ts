@@ -1,9 +1,9 @@
 import { access, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { isProcessAlive } from '@virtkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  isProcessAlive,
   isQemuWithMonitor,
   killProcess,
   launchDetached,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { VirtError } from '../errors/index.js';
 import { ensureDir, readIfPresent, removeDurably, syncDir, writeFileAtomic } from './durable-fs.js';
 import { errnoCode, systemError } from './fs-errors.js';
+import { isProcessAlive } from './process-liveness.js';
 
 const LOCK_FILE = 'manager.lock';
 
@@ -24,16 +25,6 @@ function parseOwner(text: string): Owner | undefined {
   const [pid, token] = text.trim().split(/\s+/);
   const number = Number(pid);
   return Number.isInteger(number) && number > 0 && token ? { pid: number, token } : undefined;
-}
-
-/** Whether a process exists; EPERM means it does but belongs to someone else. */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM';
-  }
 }
 
 function inUse(dir: string, pid: number | undefined): VirtError {
@@ -58,7 +49,7 @@ export async function acquireStateLock(dir: string): Promise<StateLock> {
   try {
     if (!(await linkLock(staging, file))) {
       const holder = await readOwner(file);
-      if (holder && processExists(holder.pid)) throw inUse(dir, holder.pid);
+      if (holder && (await isProcessAlive(holder.pid))) throw inUse(dir, holder.pid);
       await removeDurably(file);
       if (!(await linkLock(staging, file))) throw inUse(dir, (await readOwner(file))?.pid);
     }

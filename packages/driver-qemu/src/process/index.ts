@@ -1,5 +1,5 @@
 export { type KillOptions, type KillOutcome, killProcess, signalProcess } from './kill.js';
 export { type LaunchedProcess, type LaunchOptions, launchDetached } from './launch.js';
-export { isProcessAlive, isQemuWithMonitor } from './liveness.js';
+export { isQemuWithMonitor } from './liveness.js';
 export { type WaitForMonitorOptions, waitForMonitorSocket } from './monitor-socket.js';
 export { readPidfile, writePidfile } from './pidfile.js';

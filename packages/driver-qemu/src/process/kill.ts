@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { VirtError } from '@virtkit/core';
-import { isProcessAlive } from './liveness.js';
+import { isProcessAlive, VirtError } from '@virtkit/core';
 
 export interface KillOptions {
   /** SIGTERM only, never SIGKILL (virsh destroy --graceful). */

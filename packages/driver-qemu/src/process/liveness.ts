@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { isProcessAlive } from '@virtkit/core';
 
 async function readProc(pid: number, file: string): Promise<string | undefined> {
   try {
@@ -6,20 +7,6 @@ async function readProc(pid: number, file: string): Promise<string | undefined> 
   } catch {
     return undefined;
   }
-}
-
-/** Whether `pid` runs. A zombie does not: it has exited and only waits to be reaped. */
-export async function isProcessAlive(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  const stat = await readProc(pid, 'stat');
-  // Fields after the parenthesised command name; the first is the state letter.
-  const state = stat?.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state !== undefined && state !== 'Z' && state !== 'X';
 }
 
 /**

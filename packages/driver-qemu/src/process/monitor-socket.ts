@@ -1,7 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { VirtError } from '@virtkit/core';
-import { isProcessAlive } from './liveness.js';
+import { isProcessAlive, VirtError } from '@virtkit/core';
 
 export interface WaitForMonitorOptions {
   pid: number;

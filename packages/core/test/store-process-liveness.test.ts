@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { isProcessAlive } from '../src/index.js';
+
+describe('isProcessAlive', () => {
+  it('counts this process alive and an unused pid dead', async () => {
+    expect(await isProcessAlive(process.pid)).toBe(true);
+    expect(await isProcessAlive(2 ** 22 + 1)).toBe(false);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'counts a zombie dead, though signal 0 still reaches it',
+    async () => {
+      // `true` exits at once and its parent, exec'd into `sleep`, never reaps it: a zombie.
+      const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 5'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      try {
+        const [line] = (await once(parent.stdout, 'data')) as [Buffer];
+        const zombie = Number(line.toString().trim());
+        await sleep(100);
+        expect(() => process.kill(zombie, 0)).not.toThrow();
+        expect(await isProcessAlive(zombie)).toBe(false);
+      } finally {
+        parent.kill('SIGKILL');
+      }
+    },
+  );
+});
