@@ -48,6 +48,8 @@ const { metafile } = await build({
   logLevel: 'warning',
   plugins: [runtimeImports],
   metafile: true,
+  // src/daemon-command.ts reads import.meta.url only when it runs as ESM, never in this bundle.
+  logOverride: { 'empty-import-meta': 'silent' },
 });
 
 // bin/virtkit.js hands the bundle a `require` for Node's built-in modules only, and no import().

@@ -6,6 +6,9 @@ import type { VirtkitIo } from './io.js';
 import { Session } from './session.js';
 import { longVersion, VIRTKIT_VERSION } from './version.js';
 
+/** virsh's keepalive when only one of -k/-K is given (virshConnect's defaults). */
+const VIRSH_KEEPALIVE = { intervalSeconds: 5, count: 6 } as const;
+
 /**
  * Runs virtkit as `virtkit [OPTIONS] [COMMAND_STRING | COMMAND ARGS…]` would run,
  * writing to `io` and resolving to the exit status. Without a command it starts the
@@ -39,7 +42,12 @@ export async function runVirtkit(argv: readonly string[], io: VirtkitIo): Promis
       timing: options.timing,
       keepalive:
         (options.keepaliveInterval ?? 0) > 0 ||
-        (options.keepaliveCount !== undefined && options.keepaliveInterval !== 0),
+        (options.keepaliveCount !== undefined && options.keepaliveInterval !== 0)
+          ? {
+              intervalSeconds: options.keepaliveInterval ?? VIRSH_KEEPALIVE.intervalSeconds,
+              count: options.keepaliveCount ?? VIRSH_KEEPALIVE.count,
+            }
+          : undefined,
     },
     COMMAND_GROUPS,
   );

@@ -25,8 +25,8 @@ export interface SessionSettings {
   readonly: boolean;
   quiet: boolean;
   timing: boolean;
-  /** A keepalive was asked for (`-k N>0`, `-K`), which no in-process driver supports. */
-  keepalive: boolean;
+  /** A keepalive asked for (`-k N>0`, `-K`): refused by in-process drivers, as libvirt's are. */
+  keepalive: { intervalSeconds: number; count: number } | undefined;
 }
 
 /**
@@ -131,8 +131,9 @@ export class Session {
   async reconnect(uri: string | undefined, readonly: boolean): Promise<Connection> {
     await this.close();
     try {
-      if (this.settings.keepalive) await keepaliveUnsupported(this);
-      this.#connection = await openVirtkitConnection(uri, { readonly, env: this.io.env });
+      const connection = await openVirtkitConnection(uri, { readonly, env: this.io.env });
+      if (this.settings.keepalive) await setKeepAlive(this, connection, this.settings.keepalive);
+      this.#connection = connection;
     } catch (error) {
       this.error('failed to connect to the hypervisor');
       this.report(error);
@@ -198,9 +199,17 @@ async function findDomain(connection: Connection, key: string, by: LookupBy): Pr
   return undefined;
 }
 
-/** libvirt's answer for a keepalive request on a driver without a transport. */
-async function keepaliveUnsupported(session: Session): Promise<never> {
-  const { VirtError } = await import('@virtkit/core');
-  session.error('Cannot setup keepalive on connection as requested, disconnecting');
-  throw new VirtError('NO_SUPPORT', 'virConnectSetKeepAlive');
+/** virsh's vshConnect: a keepalive asked for that the driver refuses ends the connection. */
+async function setKeepAlive(
+  session: Session,
+  connection: Connection,
+  { intervalSeconds, count }: { intervalSeconds: number; count: number },
+): Promise<void> {
+  try {
+    await connection.setKeepAlive(intervalSeconds, count);
+  } catch (error) {
+    await connection.close();
+    session.error('Cannot setup keepalive on connection as requested, disconnecting');
+    throw error;
+  }
 }

@@ -32,7 +32,7 @@ describe('interactive shell', () => {
         readonly: false,
         quiet: false,
         timing: false,
-        keepalive: false,
+        keepalive: undefined,
       },
       COMMAND_GROUPS,
     );

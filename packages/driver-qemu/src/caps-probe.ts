@@ -8,7 +8,7 @@ import {
   type QemuCpuModel,
   type QemuMachine,
 } from './caps/index.js';
-import { killProcess, launchDetached, waitForMonitorSocket } from './process/index.js';
+import { killProcess, launchDetached, signalProcess, waitForMonitorSocket } from './process/index.js';
 import { connectQmp, type QmpClient, type QmpCpuDefinitionInfo, type QmpMachineInfo } from './qmp/index.js';
 
 function machineOf(info: QmpMachineInfo, accel: QemuAccel, x86: boolean): QemuMachine {
@@ -40,6 +40,11 @@ function cpuModelOf(info: QmpCpuDefinitionInfo, accel: QemuAccel): QemuCpuModel 
 
 /** util-linux's setpriv, which execs QEMU in place (same pid) with a parent-death signal set. */
 const SETPRIV = '/usr/bin/setpriv';
+/**
+ * A probe QEMU that has not answered by then is killed: under an unreliable /dev/kvm, QEMU can
+ * hang in KVM's set-up and never reply. Its monitor then closes and the probe fails (KVM: unusable).
+ */
+const PROBE_TIMEOUT_MS = 30_000;
 
 /** `qemu-system-x86_64` → `x86_64`, `qemu-system-i386` → `i686` (libvirt's arch names). */
 export function archOfEmulator(binary: string): string {
@@ -89,6 +94,7 @@ async function withProbeQemu<T>(
         : { binary, args }),
       logPath,
     });
+    const deadline = setTimeout(() => signalProcess(launched.pid, 'SIGKILL'), PROBE_TIMEOUT_MS);
     try {
       await waitForMonitorSocket(monitor, { ...launched, logPath });
       const qmp = await connectQmp(monitor, { retryMs: 1000 });
@@ -98,6 +104,7 @@ async function withProbeQemu<T>(
         await qmp.close();
       }
     } finally {
+      clearTimeout(deadline);
       await killProcess(launched.pid, { termTimeoutMs: 2000 });
     }
   } finally {

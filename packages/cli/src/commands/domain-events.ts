@@ -104,6 +104,14 @@ async function runEvent(session: Session, options: CommandOptions): Promise<bool
       if (!loop) wait.done();
     },
   );
+  try {
+    // Over the wire the server registers the callbacks first (virConnectDomainEventRegisterAny returns then).
+    await subscription.ready;
+  } catch (error) {
+    wait.cleanup();
+    subscription.unsubscribe();
+    throw error;
+  }
   const ending = await wait.ended;
   wait.cleanup();
   subscription.unsubscribe();

@@ -180,6 +180,11 @@ export class Connection {
     return this.invoke('domainXmlToNative', format, xml);
   }
 
+  /** Only a driver with a transport has keepalive; the others answer NO_SUPPORT, as in libvirt. */
+  setKeepAlive(intervalSeconds: number, count: number): Promise<void> {
+    return this.invoke('setKeepAlive', intervalSeconds, count);
+  }
+
   /** Listens to the driver's events; the subscription ends with `unsubscribe()` or `close()`. */
   subscribe(filter: SubscribeFilter, listener: EventListener): Subscription {
     this.assertOpen('virConnectDomainEventRegisterAny');
@@ -190,11 +195,14 @@ export class Connection {
       },
       listener,
     );
+    const watch = this.#driver.watchEvents?.(filter);
     const subscription: Subscription = {
       unsubscribe: () => {
         inner.unsubscribe();
+        watch?.stop();
         this.#subscriptions.delete(subscription);
       },
+      ...(watch ? { ready: watch.ready } : {}),
     };
     this.#subscriptions.add(subscription);
     return subscription;

@@ -203,6 +203,14 @@ export interface DriverConnection {
   getDomainCapabilities?(options: DomainCapabilitiesOptions): Promise<string>;
   /** A domain XML in a hypervisor's native form, e.g. `qemu-argv` (virConnectDomainXMLToNative). */
   domainXmlToNative?(format: string, xml: string): Promise<string>;
+  /** Pings a quiet server every `intervalSeconds`, closing after `count` unanswered (virConnectSetKeepAlive). */
+  setKeepAlive?(intervalSeconds: number, count: number): Promise<void>;
+  /**
+   * Called for each subscription made through the connection, for a driver whose events come
+   * from elsewhere (the remote driver registers them with its server). `ready` resolves once
+   * they flow; `stop()` is called when the subscription ends.
+   */
+  watchEvents?(filter: SubscribeFilter): { readonly ready: Promise<void>; stop(): void };
 }
 
 /** Which events a connection subscriber wants; an absent field matches all. */

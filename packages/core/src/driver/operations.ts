@@ -3,7 +3,7 @@ import type { DriverConnection } from './driver.js';
 /** The optional DriverConnection methods: the capabilities a driver may have. */
 export type DriverOperation = Exclude<
   keyof DriverConnection,
-  'close' | 'getUri' | 'listDomains' | 'lookupDomain'
+  'close' | 'getUri' | 'listDomains' | 'lookupDomain' | 'watchEvents'
 >;
 
 interface OperationInfo {
@@ -51,6 +51,7 @@ export const OPERATIONS: Readonly<Record<DriverOperation, OperationInfo>> = {
   // libvirt refuses it on read-only connections: the conversion may read host files.
   domainXmlToNative: { api: 'virConnectDomainXMLToNative', write: true },
   getMaxVcpus: { api: 'virConnectGetMaxVcpus', write: false },
+  setKeepAlive: { api: 'virConnectSetKeepAlive', write: false },
 };
 
 /** The libvirt API a call stands for: the plain one when its options set nothing. */

@@ -11,6 +11,11 @@ export interface EventFilter {
 
 export interface Subscription {
   unsubscribe(): void;
+  /**
+   * Resolves once the events are being delivered: a remote driver has to register them with
+   * its server first. Absent when delivery starts at once.
+   */
+  readonly ready?: Promise<void>;
 }
 
 export type EventListener = (event: DomainEvent) => void;

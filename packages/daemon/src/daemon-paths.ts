@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { VirtError } from '@virtkit/core';
+
+/** Where one virtkitd keeps its sockets, lock and TLS files, and where its stateful drivers live. */
+export interface DaemonPaths {
+  readonly runDir: string;
+  readonly rwSocket: string;
+  readonly roSocket: string;
+  /** The pki files of libvirtd's --listen: CA certificate, server certificate, server key. */
+  readonly caCert: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  /** The root qemu:///system is served from, or undefined for the driver's own system/session paths. */
+  readonly qemuRoot: string | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function pki(base: string): Pick<DaemonPaths, 'caCert' | 'serverCert' | 'serverKey'> {
+  return {
+    caCert: join(base, 'CA', 'cacert.pem'),
+    serverCert: join(base, 'libvirt', 'servercert.pem'),
+    serverKey: join(base, 'libvirt', 'private', 'serverkey.pem'),
+  };
+}
+
+function inRunDir(runDir: string) {
+  return { runDir, rwSocket: join(runDir, 'virtkit-sock'), roSocket: join(runDir, 'virtkit-sock-ro') };
+}
+
+/**
+ * libvirtd's layout: root's sockets in /run/virtkit, a user's under $XDG_RUNTIME_DIR/virtkit;
+ * `--root DIR` moves everything under DIR so tests and side-by-side daemons never meet.
+ */
+export function daemonPaths(root: string | undefined, env: Env, privileged: boolean): DaemonPaths {
+  if (root !== undefined) {
+    return { ...inRunDir(join(root, 'run')), ...pki(join(root, 'pki')), qemuRoot: join(root, 'qemu') };
+  }
+  if (privileged) return { ...inRunDir('/run/virtkit'), ...pki('/etc/pki'), qemuRoot: undefined };
+  const runtime = env.XDG_RUNTIME_DIR;
+  const home = env.HOME;
+  if (!runtime && !home) throw new VirtError('INTERNAL_ERROR', 'neither XDG_RUNTIME_DIR nor HOME is set');
+  const runDir = runtime ? join(runtime, 'virtkit') : join(home as string, '.cache', 'virtkit', 'run');
+  return { ...inRunDir(runDir), ...pki(join(home ?? runDir, '.pki')), qemuRoot: undefined };
+}

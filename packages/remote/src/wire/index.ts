@@ -1,0 +1,5 @@
+export * from './constants.js';
+export * from './keepalive.js';
+export * from './packet.js';
+export * from './packet-decoder.js';
+export * from './wire-error.js';
