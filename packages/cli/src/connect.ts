@@ -51,13 +51,17 @@ async function openThroughDaemon(
     const driver = await core.loadDriverPackage(pkg, core.formatUri(uri), importDriver);
     return driver.open(uri, ctx);
   }
-  const [{ createRemoteDriver }, { daemonFor }] = await Promise.all([
-    import('@virtkit/remote'),
+  // Imported by name, not bundled: the protocol is half the CLI's code, and a cold
+  // `virtkit -c test:///default …` should not load it.
+  const [{ createRemoteDriver, defaultDaemonSocket }, { daemonFor }] = await Promise.all([
+    import(core.REMOTE_PACKAGE) as Promise<typeof import('@virtkit/remote')>,
     import('./daemon-command.js'),
   ]);
   const local = uri.transport === undefined && uri.host === undefined;
   if (!local || DAEMON_SCHEMES.includes(uri.scheme) || uri.scheme === core.REMOTE) {
-    return createRemoteDriver({ daemonFor: (socket) => daemonFor(socket, ctx.env) }).open(uri, ctx);
+    return createRemoteDriver({
+      daemonFor: (socket) => daemonFor(socket, ctx.env, defaultDaemonSocket),
+    }).open(uri, ctx);
   }
   // A scheme nobody serves is only worth asking a running daemon about, never worth starting one:
   // without one the answer is the daemon's own, no driver for it.

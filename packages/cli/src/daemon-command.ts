@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { type DaemonCommand, defaultDaemonSocket } from '@virtkit/remote';
+import type { DaemonCommand, defaultDaemonSocket } from '@virtkit/remote';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -13,9 +13,13 @@ const DAEMON_PACKAGE = '@virtkit/daemon';
  * daemon, for `DIR/run/virtkit-sock` the `virtkitd --root DIR` that puts its sockets there;
  * nothing for any other socket (libvirtd's is never ours to start).
  */
-export function daemonFor(socket: string, env: Env): DaemonCommand | undefined {
+export function daemonFor(
+  socket: string,
+  env: Env,
+  defaultSocket: typeof defaultDaemonSocket,
+): DaemonCommand | undefined {
   const target = { env, uid: process.getuid?.() ?? 0 };
-  const defaults = [false, true].map((readonly) => defaultDaemonSocket({ ...target, readonly }));
+  const defaults = [false, true].map((readonly) => defaultSocket({ ...target, readonly }));
   let root: string[];
   if (defaults.includes(socket)) root = [];
   else if (/^virtkit-sock(-ro)?$/.test(basename(socket)) && basename(dirname(socket)) === 'run') {

@@ -19,8 +19,21 @@ export function formatErrorMessage(code: ErrorCode, detail?: string): string {
   return detail === undefined ? texts.bare : texts.withDetail.replace('%s', detail);
 }
 
+/**
+ * Marks every VirtError, whichever copy of core made it: an application (the bundled CLI) and a
+ * driver package it imports by name can each load their own core.
+ */
+const VIRT_ERROR = Symbol.for('@virtkit/core:VirtError');
+
 /** The one error type virtkit throws: libvirt's error code, error domain and message text. */
 export class VirtError extends Error {
+  /** `instanceof VirtError` holds for a VirtError of any core copy; subclasses check as usual. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== VirtError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && VIRT_ERROR in value;
+  }
+
+  readonly [VIRT_ERROR] = true;
   override readonly name = 'VirtError';
   readonly code: ErrorCode;
   readonly domain: ErrorDomain;
