@@ -99,7 +99,8 @@ describe('fake reboot', () => {
     expect(steps.every((step) => step.next.state === 'running' && step.next.reason === 'booted')).toBe(true);
   });
 
-  it('ends a fake reboot of a resumed guest as a fresh boot, without a resumed event', () => {
+  // libvirtd 9.0 shows running (unpaused) after an ACPI reboot of a resumed guest.
+  it('keeps the running reason of a resumed guest through a fake reboot, without a resumed event', () => {
     const steps = replay(
       running({ state: 'running', reason: 'unpaused' }),
       [
@@ -116,7 +117,7 @@ describe('fake reboot', () => {
       'running (unpaused)',
       'running (unpaused)',
       'running (unpaused)',
-      'running (booted)',
+      'running (unpaused)',
     ]);
     expect(steps.flatMap((step) => step.emit)).toEqual([{ id: 'reboot' }]);
   });
@@ -391,5 +392,30 @@ describe('cold restart', () => {
       ],
       { resetInPlace: false },
     );
+  });
+});
+
+describe('the running reason after a restart in place', () => {
+  const unpaused: StateWithReason = { state: 'running', reason: 'unpaused' };
+  const rebootOf = (options: PolicyOptions) =>
+    replay(
+      running({ ...unpaused }),
+      [
+        { type: 'host-reboot', mode: 'acpi' },
+        { type: 'guest-shutdown', guestInitiated: true },
+        { type: 'guest-stopped' },
+        { type: 'guest-reset', guestInitiated: false },
+        { type: 'guest-resumed' },
+      ],
+      DEFAULT_LIFECYCLE_CONFIG,
+      options,
+    ).final;
+
+  it('stays what it was on QEMU, whose RESUME handler finds the guest never stopped', () => {
+    expect(rebootOf({})).toMatchObject(unpaused);
+  });
+
+  it('is booted where the driver sets it so (libvirt test driver)', () => {
+    expect(rebootOf({ restartBoots: true })).toMatchObject(RUNNING_BOOTED);
   });
 });

@@ -29,11 +29,10 @@ export async function listenTls(
   port: number,
   onClient: (socket: TLSSocket) => void,
 ): Promise<Server> {
-  const [ca, cert, key] = await Promise.all([
-    readPem(paths.caCert, 'CA certificate'),
-    readPem(paths.serverCert, 'server certificate'),
-    readPem(paths.serverKey, 'server key'),
-  ]);
+  // One after the other, so a missing file is always reported in the same order (CA first).
+  const ca = await readPem(paths.caCert, 'CA certificate');
+  const cert = await readPem(paths.serverCert, 'server certificate');
+  const key = await readPem(paths.serverKey, 'server key');
   const server = createServer({ ca, cert, key, requestCert: true, rejectUnauthorized: true }, (socket) => {
     // libvirt's clients wait for one byte 1 after the handshake: the server accepted their certificate.
     socket.write(TLS_CONFIRMATION);

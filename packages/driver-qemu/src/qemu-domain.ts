@@ -73,6 +73,8 @@ interface HeldAsyncJob {
   release(): void;
 }
 
+const POLICY_OPTIONS = { errorDomain: 'QEMU', startsPaused: true } as const;
+
 const SHUT_OFF: PolicyState = { state: 'shutoff', reason: 'unknown', flags: NO_POLICY_FLAGS, job: 'none' };
 
 /**
@@ -92,6 +94,8 @@ export class QemuDomain {
   #queue: Promise<unknown> = Promise.resolve();
   /** Counts runs, so that a late event or EOF of an ended run never reaches the next one. */
   #generation = 0;
+  /** QEMU's reports queued for a decision, oldest first. */
+  #fromQemuPending: { generation: number; input: PolicyInput }[] = [];
   /** What #saveStatus last wrote, for which run. */
   #saved: { run: QemuRun; text: string } | undefined;
   #formatted: { def: DomainDef; xml: string } | undefined;
@@ -178,13 +182,35 @@ export class QemuDomain {
    */
   #fromQemu(generation: number, input: PolicyInput | undefined): void {
     if (!input) return;
+    const entry = { generation, input };
+    this.#fromQemuPending.push(entry);
     void this.#enqueue(async () => {
+      const index = this.#fromQemuPending.indexOf(entry);
+      // Already taken by a stop that decided it (#lastWords).
+      if (index < 0) return;
+      this.#fromQemuPending.splice(index, 1);
       if (generation === this.#generation) await this.#apply(input, {});
     }).catch(() => {});
   }
 
+  /**
+   * What QEMU reported while a destroy was carried out (its SIGTERM makes QEMU report SHUTDOWN
+   * before it exits), decided in order against the state it found, for the events they raise.
+   */
+  #lastWords(): DomainEventPayload[] {
+    const emitted: DomainEventPayload[] = [];
+    let state = this.#state;
+    for (const { generation, input } of this.#fromQemuPending.splice(0)) {
+      if (generation !== this.#generation || input.type === 'guest-gone') continue;
+      const decision = decide(state, input, this.def, POLICY_OPTIONS);
+      state = { ...decision.next, job: state.job };
+      emitted.push(...decision.emit);
+    }
+    return emitted;
+  }
+
   async #apply(input: PolicyInput, options: RequestOptions): Promise<void> {
-    const decision = decide(this.#state, input, this.def, { errorDomain: 'QEMU', startsPaused: true });
+    const decision = decide(this.#state, input, this.def, POLICY_OPTIONS);
     let emitted = 0;
     if (decision.interim) {
       this.#state = { ...decision.interim.next, job: this.#state.job };
@@ -204,7 +230,12 @@ export class QemuDomain {
       // Torn down before it reads shut off, as libvirt holds the domain through qemuProcessStop:
       // nobody sees it stopped with its status file or run directories still there. A
       // reattached run whose QEMU is gone was active without a run: it is torn down too.
-      if (wasActive) await this.#teardown();
+      if (wasActive) {
+        // A destroy waits for QEMU to die without holding the domain (libvirt releases its lock
+        // in qemuProcessKill), so what QEMU said meanwhile is handled; other stops ignore it.
+        if (input.type === 'host-destroy') this.#emit(this.#lastWords());
+        await this.#teardown();
+      }
       this.#state = next;
     } else {
       this.#state = next;

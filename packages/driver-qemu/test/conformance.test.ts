@@ -46,4 +46,5 @@ runDriverConformance({
   sampleDomainXml: (name) => powerbuttonXml(name, image, serialLog(name)),
   // No refusals declared: libvirt's QEMU driver answers every case as the kit's defaults say.
   startEvents: ['resumed(unpaused)', 'started(booted)'],
+  destroyEvents: ['shutdown(host)', 'stopped(destroyed)'],
 });

@@ -50,6 +50,8 @@ describe('qemu:///embed lifecycle: stopping, crashing, pausing', () => {
       'started(booted)',
       'suspended(paused)',
       'resumed(unpaused)',
+      // QEMU reports SHUTDOWN (host-signal) on the destroy's SIGTERM; libvirt passes it on.
+      'shutdown(host)',
       'stopped(destroyed)',
     ]);
   });
@@ -62,7 +64,7 @@ describe('qemu:///embed lifecycle: stopping, crashing, pausing', () => {
     expect(await dom.isPersistent()).toBe(false);
     expect(formatState(await dom.getState(), true)).toBe('running (booted)');
     await dom.destroy();
-    expect(events.slice(-2)).toEqual(['undefined(removed)', 'stopped(destroyed)']);
+    expect(events.slice(-3)).toEqual(['undefined(removed)', 'shutdown(host)', 'stopped(destroyed)']);
     await expect(conn.lookupDomainByName('transient')).rejects.toThrow(
       "no domain with matching name 'transient'",
     );

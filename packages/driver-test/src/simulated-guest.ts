@@ -38,6 +38,7 @@ export function driveDomain(node: TestNode, domain: TestDomain, input: PolicyInp
     const decision = decide({ ...domain.state, flags: domain.flags, job: 'none' }, next, domain.def, {
       errorDomain: 'DOMAIN',
       shutdownNeedsRunning: false,
+      restartBoots: true,
     });
     const { flags, ...state } = decision.next;
     domain.state = state;

@@ -1,4 +1,4 @@
-import { type DomainEvent, EventBus } from '@virtkit/core';
+import type { DomainEvent } from '@virtkit/core';
 import { describe, expect, test } from 'vitest';
 import { uuidToBytes } from '../src/client/domain-wire.js';
 import type { RemoteCall } from '../src/client/remote-call.js';
@@ -32,29 +32,102 @@ function deliver<T>(events: RemoteEvents, proc: number, codec: XdrCodec<T>, mess
   events.handleMessage(header, encodeXdr(codec, message));
 }
 
+const ref = { name: 'test', uuid: UUID, id: 1 };
+const OTHER = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+
+/** A reboot message for `callbackID` about the domain `uuid`. */
+function reboot(events: RemoteEvents, callbackID: number, uuid = UUID) {
+  deliver(events, P.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT, P.RemoteDomainEventCallbackRebootMsg, {
+    callbackID,
+    msg: { dom: { ...dom, uuid: uuidToBytes(uuid) } },
+  });
+}
+
+const noop = () => {};
+
 describe('RemoteEvents', () => {
-  test('registers each event id once while wanted, and deregisters it when the last subscriber goes', async () => {
+  test('registers each event id and domain once while wanted, and deregisters it when its last subscriber goes', async () => {
     const { calls, call } = fakeServer();
-    const events = new RemoteEvents(call, new EventBus());
-    const first = events.watch({ id: 'watchdog' });
-    const second = events.watch({ id: 'watchdog' });
-    await Promise.all([first.ready, second.ready]);
+    const events = new RemoteEvents(call);
+    const first = events.watch({ id: 'watchdog' }, noop);
+    const second = events.watch({ id: 'watchdog' }, () => {});
+    const third = events.watch({ id: 'watchdog', domain: ref }, noop);
+    const fourth = events.watch({ id: 'watchdog', domain: { uuid: UUID } }, noop);
+    await Promise.all([first.ready, second.ready, third.ready, fourth.ready]);
     expect(calls).toEqual([
       [P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, { eventID: 3, dom: null }],
+      [P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, { eventID: 3, dom }],
     ]);
     first.stop();
+    third.stop();
+    // Stopping twice must not release the registration a second subscriber still holds.
+    first.stop();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(calls).toHaveLength(2);
     second.stop();
-    await expect.poll(() => calls.length).toBe(2);
-    expect(calls[1]).toEqual([P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, { callbackID: 0 }]);
+    fourth.stop();
+    await expect.poll(() => calls.length).toBe(4);
+    expect(calls.slice(2)).toEqual([
+      [P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, { callbackID: 0 }],
+      [P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, { callbackID: 1 }],
+    ]);
+  });
+
+  test('names a domain known only by UUID with an empty name and id -1, as the server only matches the UUID', async () => {
+    const { calls, call } = fakeServer();
+    await new RemoteEvents(call).watch({ id: 'reboot', domain: { uuid: UUID } }, noop).ready;
+    expect(calls).toEqual([
+      [
+        P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+        { eventID: 1, dom: { name: '', uuid: uuidToBytes(UUID), id: -1 } },
+      ],
+    ]);
+  });
+
+  test('delivers a message only to the subscribers of the registration it names, so overlapping ones see it once', async () => {
+    const { call } = fakeServer();
+    const events = new RemoteEvents(call);
+    const all: string[] = [];
+    const one: string[] = [];
+    await events.watch({ id: 'reboot' }, (event) => all.push(event.domain.uuid)).ready; // callback 0
+    await events.watch({ id: 'reboot', domain: ref }, (event) => one.push(event.domain.uuid)).ready; // 1
+    // The server sends an event about `test` once per matching callback; another domain's only to 0.
+    reboot(events, 0);
+    reboot(events, 1);
+    reboot(events, 0, OTHER);
+    expect(all).toEqual([UUID, OTHER]);
+    expect(one).toEqual([UUID]);
+  });
+
+  test('keeps delivering to the other subscribers when one throws', async () => {
+    const { call } = fakeServer();
+    const events = new RemoteEvents(call);
+    const seen: string[] = [];
+    events.watch({ id: 'reboot' }, () => {
+      throw new Error('listener failed');
+    });
+    await events.watch({ id: 'reboot' }, (event) => seen.push(event.id)).ready;
+    reboot(events, 0);
+    expect(seen).toEqual(['reboot']);
+  });
+
+  test('drops messages for a registration after its last subscriber left', async () => {
+    const { call } = fakeServer();
+    const events = new RemoteEvents(call);
+    const seen: string[] = [];
+    const watch = events.watch({ id: 'reboot' }, (event) => seen.push(event.id));
+    await watch.ready;
+    watch.stop();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    reboot(events, 0);
+    expect(seen).toEqual([]);
   });
 
   test('turns nested and flat event messages into core events for their callbacks only', async () => {
     const { call } = fakeServer();
-    const bus = new EventBus();
     const seen: DomainEvent[] = [];
-    bus.subscribe({}, (event) => seen.push(event));
-    const events = new RemoteEvents(call, bus);
-    await events.watch({}).ready;
+    const events = new RemoteEvents(call);
+    await events.watch({}, (event) => seen.push(event)).ready;
     // Callback ids follow registration order, which is the client's table order.
     const order = [
       'lifecycle',

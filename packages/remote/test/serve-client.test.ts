@@ -251,7 +251,7 @@ describe('serveClient', () => {
       P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY,
       encodeXdr(P.RemoteConnectDomainEventRegisterAnyArgs, { eventID: 0 }),
     );
-    expect(again.message).toBe('internal error: domain event 0 already registered');
+    expect(again.message).toBe('invalid argument: event callback already tracked');
     const dom = await client.lookup('test');
     await client.ok(P.REMOTE_PROC_DOMAIN_SUSPEND, [P.RemoteDomainSuspendArgs, { dom }]);
     const event = await client.next((packet) => packet.header.type === MessageType.MESSAGE);

@@ -188,17 +188,20 @@ export class Connection {
   /** Listens to the driver's events; the subscription ends with `unsubscribe()` or `close()`. */
   subscribe(filter: SubscribeFilter, listener: EventListener): Subscription {
     this.assertOpen('virConnectDomainEventRegisterAny');
-    const inner = this.#events.subscribe(
-      {
-        ...(filter.domain ? { domainUuid: filter.domain.uuid } : {}),
-        ...(filter.id ? { id: filter.id } : {}),
-      },
-      listener,
-    );
-    const watch = this.#driver.watchEvents?.(filter);
+    const watch = this.#driver.watchEvents?.(filter, listener);
+    // A driver that watches events delivers them itself; the others emit on the bus.
+    const inner = watch
+      ? undefined
+      : this.#events.subscribe(
+          {
+            ...(filter.domain ? { domainUuid: filter.domain.uuid } : {}),
+            ...(filter.id ? { id: filter.id } : {}),
+          },
+          listener,
+        );
     const subscription: Subscription = {
       unsubscribe: () => {
-        inner.unsubscribe();
+        inner?.unsubscribe();
         watch?.stop();
         this.#subscriptions.delete(subscription);
       },

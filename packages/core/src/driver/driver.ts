@@ -1,4 +1,4 @@
-import type { DomainEventId, DomainRef, EventBus } from '../events/index.js';
+import type { DomainEventId, DomainRef, EventBus, EventListener } from '../events/index.js';
 import type { StateWithReason } from '../state/index.js';
 import type { VirtUri } from '../uri/index.js';
 
@@ -207,14 +207,23 @@ export interface DriverConnection {
   setKeepAlive?(intervalSeconds: number, count: number): Promise<void>;
   /**
    * Called for each subscription made through the connection, for a driver whose events come
-   * from elsewhere (the remote driver registers them with its server). `ready` resolves once
-   * they flow; `stop()` is called when the subscription ends.
+   * from elsewhere (the remote driver registers them with its server). The driver delivers the
+   * events the filter asks for to `listener` itself, each once: core's bus is not involved, as
+   * only the driver knows which of its server's registrations an event answers. `ready`
+   * resolves once they flow; `stop()` is called when the subscription ends.
    */
-  watchEvents?(filter: SubscribeFilter): { readonly ready: Promise<void>; stop(): void };
+  watchEvents?(
+    filter: SubscribeFilter,
+    listener: EventListener,
+  ): { readonly ready: Promise<void>; stop(): void };
 }
 
 /** Which events a connection subscriber wants; an absent field matches all. */
 export interface SubscribeFilter {
-  domain?: Pick<DomainRef, 'uuid'>;
+  /**
+   * Matched by UUID alone, as libvirt does; name and id are carried when the subscriber has them
+   * because libvirt's wire names a domain by all three.
+   */
+  domain?: Pick<DomainRef, 'uuid'> & Partial<Pick<DomainRef, 'name' | 'id'>>;
   id?: DomainEventId;
 }

@@ -29,6 +29,7 @@ const VIRT_ERROR = Symbol.for('@virtkit/core:VirtError');
 export class VirtError extends Error {
   /** `instanceof VirtError` holds for a VirtError of any core copy; subclasses check as usual. */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about, maybe a subclass.
     if (this !== VirtError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && VIRT_ERROR in value;
   }

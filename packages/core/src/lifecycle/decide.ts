@@ -220,9 +220,13 @@ export function decide(
       // qemuProcessHandleResume; a crashed guest resumes only from its on_crash restart (qemuProcessFakeReboot)
       if (!active) return outcome(current);
       if (current.state === 'crashed') return resumeGuest(current, 'crashed');
-      // qemuProcessFakeReboot restarts the vCPUs as a fresh boot: running (booted), silently
-      if (current.flags.pausedShutdown)
-        return outcome(current, { to: RUNNING_BOOTED, flags: { pausedShutdown: false } });
+      // qemuProcessFakeReboot's cont: the guest never left running (STOP was ignored), so the
+      // RESUME handler changes nothing and the reason stays what it was (libvirtd 9.0 shows
+      // running (unpaused) after an ACPI reboot of a guest once suspended and resumed).
+      if (current.flags.pausedShutdown) {
+        const to = options.restartBoots ? RUNNING_BOOTED : current;
+        return outcome(current, { to, flags: { pausedShutdown: false } });
+      }
       return resumeGuest(current, 'unpaused');
 
     case 'guest-reset':

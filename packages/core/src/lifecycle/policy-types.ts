@@ -103,6 +103,12 @@ export interface PolicyOptions {
    * then cont): libvirt then reports resumed(unpaused) before started(booted). Default false.
    */
   startsPaused?: boolean;
+  /**
+   * A restart in place reports `running (booted)`, as libvirt's test driver sets it (testDomainReboot).
+   * QEMU's keeps the running reason the guest had: its RESUME handler sees a guest that never
+   * stopped. Default false.
+   */
+  restartBoots?: boolean;
   /** Error domain for the errors host requests raise (the driver's VIR_FROM_*). Default NONE. */
   errorDomain?: ErrorDomain;
 }

@@ -36,6 +36,12 @@ export interface DriverConformanceOptions {
    * QEMU driver reports `['resumed(unpaused)', 'started(booted)']` (the cont's RESUME first).
    */
   startEvents?: readonly string[];
+  /**
+   * The lifecycle events a destroy of a running guest raises, in order; default
+   * `['stopped(destroyed)']`. libvirt's QEMU driver passes on QEMU's SHUTDOWN (host-signal)
+   * from the destroy's SIGTERM first: `['shutdown(host)', 'stopped(destroyed)']`.
+   */
+  destroyEvents?: readonly string[];
   /** The driver's own answers where libvirt's drivers differ; the rest are the QEMU driver's. */
   refusals?: Partial<Record<RefusalCase, RefusalExpectation>>;
   /** How long to wait for each asynchronous event; default 10 s. */

@@ -113,7 +113,7 @@ export function eventOrderChecks(check: Check): void {
         ...(h.options.startEvents ?? ['started(booted)']),
         'suspended(paused)',
         'resumed(unpaused)',
-        'stopped(destroyed)',
+        ...(h.options.destroyEvents ?? ['stopped(destroyed)']),
       ]);
     },
   );

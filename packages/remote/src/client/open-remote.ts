@@ -43,7 +43,7 @@ export async function openRemote(
   let events: RemoteEvents | undefined;
   const rpc = new RpcClient(stream, (header, body) => events?.handleMessage(header, body));
   const call = remoteCaller(rpc);
-  events = new RemoteEvents(call, ctx.events);
+  events = new RemoteEvents(call);
   try {
     await authenticate(call);
     await call(REMOTE_PROC_CONNECT_OPEN, { name: target.name, flags: ctx.readonly ? CONNECT_RO : 0 });

@@ -8,6 +8,7 @@ import {
   type DomainListing,
   type DomainRef,
   type DriverConnection,
+  type EventListener,
   type NodeInfo,
   type SecurityLabel,
   type SecurityModel,
@@ -321,8 +322,11 @@ export class RemoteConnection implements DriverConnection {
     this.#rpc.startKeepalive({ intervalSeconds, count });
   }
 
-  watchEvents(filter: SubscribeFilter): { readonly ready: Promise<void>; stop(): void } {
-    return this.#events.watch(filter);
+  watchEvents(
+    filter: SubscribeFilter,
+    listener: EventListener,
+  ): { readonly ready: Promise<void>; stop(): void } {
+    return this.#events.watch(filter, listener);
   }
 
   /** A procedure whose args are the domain plus `rest`. */

@@ -3,7 +3,7 @@ import {
   type DomainEvent,
   type DomainEventId,
   type DomainEventPayload,
-  type EventBus,
+  type EventListener,
   LIFECYCLE_EVENT_DETAILS,
   LIFECYCLE_EVENT_TYPES,
   type SubscribeFilter,
@@ -11,7 +11,7 @@ import {
 import * as P from '../generated/remote-protocol.js';
 import type { MessageHeader } from '../wire/index.js';
 import { decodeXdr } from '../xdr/index.js';
-import { fromWireDomain, type WireDomain } from './domain-wire.js';
+import { fromWireDomain, uuidToBytes, type WireDomain } from './domain-wire.js';
 import type { RemoteCall } from './remote-call.js';
 
 /**
@@ -98,77 +98,76 @@ const DECODED: readonly { id: DomainEventId; proc: number; payload(message: Flat
   },
 ];
 
+type WatchedDomain = NonNullable<SubscribeFilter['domain']>;
+
+interface Subscriber {
+  readonly listener: EventListener;
+}
+
+/** One server-side callback: an event id, for one domain or all, and who listens to it. */
 interface Registration {
-  watchers: number;
-  callbackId: Promise<number>;
+  readonly key: string;
+  readonly entry: (typeof DECODED)[number];
+  /** One entry per subscription, so a listener subscribed twice is two subscribers. */
+  readonly subscribers: Set<Subscriber>;
+  readonly callbackId: Promise<number>;
 }
 
 /**
- * Domain events over the wire: an event id is registered with the server
- * (CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, for every domain) while at least one
- * subscriber wants it, and each message the server sends for it is emitted on the bus,
- * where core filters by domain.
+ * Domain events over the wire, as libvirt's remote driver does them: one server-side
+ * registration (CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY) per event id and domain — or all
+ * domains — while someone listens, so the server filters by domain and sends each client only
+ * what it asked for. Every message names its callback id and goes to that registration's
+ * listeners alone; a subscriber belongs to one registration per event id, so an all-domains
+ * and a one-domain registration that both match an event never give anyone the event twice.
  */
 export class RemoteEvents {
   readonly #call: RemoteCall;
-  readonly #bus: EventBus;
-  readonly #registrations = new Map<DomainEventId, Registration>();
-  readonly #callbacks = new Map<number, DomainEventId>();
+  readonly #registrations = new Map<string, Registration>();
+  readonly #callbacks = new Map<number, Registration>();
   #disposed = false;
 
-  constructor(call: RemoteCall, bus: EventBus) {
+  constructor(call: RemoteCall) {
     this.#call = call;
-    this.#bus = bus;
   }
 
-  watch(filter: SubscribeFilter): { readonly ready: Promise<void>; stop(): void } {
-    const ids = DECODED.filter((entry) => filter.id === undefined || entry.id === filter.id);
-    const registrations = ids.map((entry) => this.#acquire(entry.id));
+  watch(filter: SubscribeFilter, listener: EventListener): { readonly ready: Promise<void>; stop(): void } {
+    const entries = DECODED.filter((entry) => filter.id === undefined || entry.id === filter.id);
+    const subscriber: Subscriber = { listener };
+    const registrations = entries.map((entry) => this.#acquire(entry, filter.domain, subscriber));
     let stopped = false;
+    const ready = Promise.all(registrations.map((registration) => registration.callbackId)).then(() => {});
+    // A connection that closes before the server answered fails `ready`; a subscriber that never
+    // asked whether it is ready must not get an unhandled rejection for it.
+    ready.catch(() => {});
     return {
-      ready: Promise.all(registrations.map((registration) => registration.callbackId)).then(() => {}),
+      ready,
       stop: () => {
         if (stopped) return;
         stopped = true;
-        for (const entry of ids) this.#release(entry.id);
+        for (const registration of registrations) this.#release(registration, subscriber);
       },
     };
   }
 
-  /** Emits the event an unsolicited MESSAGE carries, if it answers one of our callbacks. */
+  /** Delivers the event an unsolicited MESSAGE carries to the listeners of the callback it names. */
   handleMessage(header: MessageHeader, body: Uint8Array): void {
     const entry = DECODED.find((candidate) => candidate.proc === header.proc);
     const codec = P.REMOTE_PROCEDURES.get(header.proc)?.msg;
     if (!entry || !codec) return;
     const decoded = decodeXdr(codec, body) as FlatMessage & { msg?: Record<string, unknown> };
     const message = { ...decoded, ...decoded.msg } as FlatMessage;
-    if (this.#callbacks.get(message.callbackID) !== entry.id) return;
+    const registration = this.#callbacks.get(message.callbackID);
+    if (registration?.entry !== entry) return;
     const payload = entry.payload(message);
-    if (payload) this.#bus.emit({ ...payload, domain: fromWireDomain(message.dom) } as DomainEvent);
-  }
-
-  #acquire(id: DomainEventId): Registration {
-    const existing = this.#registrations.get(id);
-    if (existing) {
-      existing.watchers++;
-      return existing;
+    if (!payload) return;
+    const event = { ...payload, domain: fromWireDomain(message.dom) } as DomainEvent;
+    for (const { listener } of [...registration.subscribers]) {
+      // As core's bus: a throwing listener must not starve the others, nor break the reader.
+      try {
+        listener(event);
+      } catch {}
     }
-    const callbackId = this.#call<{ callbackID: number }>(
-      P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
-      {
-        // The id's position in core's list is libvirt's virDomainEventID.
-        eventID: DOMAIN_EVENT_IDS.indexOf(id),
-        dom: null,
-      },
-    ).then(({ callbackID }) => {
-      this.#callbacks.set(callbackID, id);
-      return callbackID;
-    });
-    const registration = { watchers: 1, callbackId };
-    this.#registrations.set(id, registration);
-    // A failed registration is reported through `ready`; it must not be retried as registered.
-    callbackId.catch(() => this.#registrations.delete(id));
-    return registration;
   }
 
   /** The connection is closing: the server drops every callback with it, so none is deregistered. */
@@ -176,10 +175,35 @@ export class RemoteEvents {
     this.#disposed = true;
   }
 
-  #release(id: DomainEventId): void {
-    const registration = this.#registrations.get(id);
-    if (!registration || --registration.watchers > 0) return;
-    this.#registrations.delete(id);
+  #acquire(entry: (typeof DECODED)[number], domain: WatchedDomain | undefined, subscriber: Subscriber) {
+    const key = `${entry.id} ${domain?.uuid ?? '*'}`;
+    const existing = this.#registrations.get(key);
+    if (existing) {
+      existing.subscribers.add(subscriber);
+      return existing;
+    }
+    const callbackId = this.#call<{ callbackID: number }>(
+      P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+      {
+        // The id's position in core's list is libvirt's virDomainEventID.
+        eventID: DOMAIN_EVENT_IDS.indexOf(entry.id),
+        dom: domain ? wireDomain(domain) : null,
+      },
+    ).then(({ callbackID }) => {
+      this.#callbacks.set(callbackID, registration);
+      return callbackID;
+    });
+    const registration: Registration = { key, entry, subscribers: new Set([subscriber]), callbackId };
+    this.#registrations.set(key, registration);
+    // A failed registration is reported through `ready`; it must not be retried as registered.
+    callbackId.catch(() => this.#forget(registration));
+    return registration;
+  }
+
+  #release(registration: Registration, subscriber: Subscriber): void {
+    registration.subscribers.delete(subscriber);
+    if (registration.subscribers.size > 0) return;
+    this.#forget(registration);
     registration.callbackId
       .then((callbackID) => {
         this.#callbacks.delete(callbackID);
@@ -189,4 +213,19 @@ export class RemoteEvents {
       // A registration that failed was reported through `ready`; a lost connection has no callbacks left.
       .catch(() => {});
   }
+
+  /** Stops new subscribers joining a registration that is going (or never came). */
+  #forget(registration: Registration): void {
+    if (this.#registrations.get(registration.key) === registration)
+      this.#registrations.delete(registration.key);
+  }
+}
+
+/**
+ * libvirt's server builds a domain handle from the wire's name, UUID and id without looking it
+ * up (get_nonnull_domain → virGetDomain) and filters events by UUID alone, so a subscriber that
+ * only knows the UUID sends an empty name.
+ */
+function wireDomain(domain: WatchedDomain): WireDomain {
+  return { name: domain.name ?? '', uuid: uuidToBytes(domain.uuid), id: domain.id ?? -1 };
 }

@@ -58,7 +58,8 @@ export class ClientSession {
 
   removeCallback(id: number): void {
     const subscription = this.#callbacks.get(id);
-    if (!subscription) throw new VirtError('INTERNAL_ERROR', `domain event callback ${id} not registered`);
+    if (!subscription)
+      throw new VirtError('INTERNAL_ERROR', `domain event callback ${id} not registered`, { domain: 'RPC' });
     subscription.unsubscribe();
     this.#callbacks.delete(id);
   }

@@ -5,10 +5,11 @@ import { callbackEventMessage, legacyEventMessage } from '../event-messages.js';
 import { procedure } from '../procedure-table.js';
 import { uuidFromBytes } from '../wire-domain.js';
 
+/** libvirtd's dispatcher checks the id itself, so the error is its INTERNAL_ERROR from the RPC layer. */
 function eventName(eventID: number): DomainEventId {
   const name = DOMAIN_EVENT_IDS[eventID];
   if (name === undefined)
-    throw new VirtError('INVALID_ARG', `unsupported event ID ${eventID}`, { verbatim: true });
+    throw new VirtError('INTERNAL_ERROR', `unsupported event ID ${eventID}`, { domain: 'RPC' });
   return name;
 }
 
@@ -22,9 +23,9 @@ function forward(session: ClientSession, message: { proc: number; body: Uint8Arr
  */
 function registerLegacy(session: ClientSession, eventID: number): void {
   const id = eventName(eventID);
-  if (session.legacyCallbacks.has(eventID)) {
-    throw new VirtError('INTERNAL_ERROR', `domain event ${eventID} already registered`);
-  }
+  // libvirtd's answer comes from its event state (virObjectEventStateRegisterID).
+  if (session.legacyCallbacks.has(eventID))
+    throw new VirtError('INVALID_ARG', 'event callback already tracked');
   const callbackId = session.addCallback(() =>
     session.connection.subscribe({ id }, (event: DomainEvent) => forward(session, legacyEventMessage(event))),
   );
@@ -34,7 +35,7 @@ function registerLegacy(session: ClientSession, eventID: number): void {
 function deregisterLegacy(session: ClientSession, eventID: number): void {
   const callbackId = session.legacyCallbacks.get(eventID);
   if (callbackId === undefined)
-    throw new VirtError('INTERNAL_ERROR', `domain event ${eventID} not registered`);
+    throw new VirtError('INTERNAL_ERROR', `domain event ${eventID} not registered`, { domain: 'RPC' });
   session.removeCallback(callbackId);
   session.legacyCallbacks.delete(eventID);
 }
@@ -48,6 +49,8 @@ export const DOMAIN_EVENT_PROCEDURES = [
     P.RemoteConnectDomainEventCallbackRegisterAnyRet
   >(P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, async (session, args) => {
     const id = eventName(args.eventID);
+    // As libvirtd (get_nonnull_domain → virGetDomain): the domain is not looked up, an unknown
+    // one is accepted, and events are matched by UUID alone, whatever name the client sent.
     const domain = args.dom ? { uuid: uuidFromBytes(args.dom.uuid) } : undefined;
     const callbackID = session.addCallback((callbackId) =>
       session.connection.subscribe({ id, ...(domain ? { domain } : {}) }, (event) =>
