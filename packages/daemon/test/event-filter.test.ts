@@ -8,8 +8,8 @@ import {
   type VirtError,
 } from '@virtkit/core';
 import * as R from '@virtkit/remote';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningVirtkitd, removeRoot, startVirtkitd, tempRoot, until } from './virtkitd-harness.js';
+import { describe, expect, it } from 'vitest';
+import { until, useVirtkitd } from './virtkitd-harness.js';
 
 const LIBVIRTD_SOCKET = '/run/libvirt/libvirt-sock';
 const SECOND_XML = `<domain type='test'><name>filter-second</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`;
@@ -158,29 +158,18 @@ describe.skipIf(!existsSync(LIBVIRTD_SOCKET))(
 );
 
 describe('virtkitd filters domain events by the registered domain as libvirtd does', () => {
-  let root: string;
-  let daemon: RunningVirtkitd;
-
-  beforeAll(async () => {
-    root = await tempRoot();
-    daemon = await startVirtkitd(root);
-  });
-
-  afterAll(async () => {
-    await daemon?.stop();
-    await removeRoot(root);
-  });
+  const virtkitd = useVirtkitd();
 
   it("a one-domain subscriber sees only its domain's events, every subscriber each event once", async () => {
-    await checkServerFiltersByDomain(daemon.testUri());
+    await checkServerFiltersByDomain(virtkitd.daemon.testUri());
   });
 
   it("sends a one-domain registration only that domain's events, whatever the client does with them", async () => {
     // virtkitd's test:///default is shared, so a bare session can watch what another client does.
-    const connection = await openConnection(daemon.testUri(), { drivers: [R.driver] });
+    const connection = await openConnection(virtkitd.daemon.testUri(), { drivers: [R.driver] });
     const second = await connection.defineXml(SECOND_XML);
     const received: string[] = [];
-    const session = await openRawSession(daemon.rwSocket, (header, body) => {
+    const session = await openRawSession(virtkitd.daemon.rwSocket, (header, body) => {
       if (header.proc !== R.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE) return;
       received.push(R.decodeXdr(R.RemoteDomainEventCallbackLifecycleMsg, body).msg.dom.name);
     });
@@ -211,7 +200,7 @@ describe('virtkitd filters domain events by the registered domain as libvirtd do
     async () => {
       const expected = await registrationAnswers(LIBVIRTD_SOCKET);
       expect(expected).toContain('INTERNAL_ERROR RPC: internal error: unsupported event ID 99');
-      expect(await registrationAnswers(daemon.rwSocket)).toEqual(expected);
+      expect(await registrationAnswers(virtkitd.daemon.rwSocket)).toEqual(expected);
     },
   );
 });

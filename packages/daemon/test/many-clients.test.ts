@@ -1,16 +1,8 @@
-import { join } from 'node:path';
 import { type Connection, type Domain, type DomainEvent, openConnection } from '@virtkit/core';
-import { bootCount, killLeftoverQemus, makePowerbuttonGuest } from '@virtkit/driver-qemu/testing';
+import { bootCount, makePowerbuttonGuest } from '@virtkit/driver-qemu/testing';
 import { driver } from '@virtkit/remote';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RunningVirtkitd,
-  removeRoot,
-  rssKiB,
-  startVirtkitd,
-  tempRoot,
-  until,
-} from './virtkitd-harness.js';
+import { describe, expect, it } from 'vitest';
+import { rssKiB, until, useVirtkitd } from './virtkitd-harness.js';
 
 const CLIENTS = 50;
 const COMMANDS_PER_CLIENT = 100;
@@ -87,32 +79,22 @@ function testDomainXml(name: string): string {
 }
 
 describe('virtkitd under many concurrent clients', () => {
-  let root: string;
-  let daemon: RunningVirtkitd;
-
-  beforeAll(async () => {
-    root = await tempRoot();
-    daemon = await startVirtkitd(root);
-  });
-
-  afterAll(async () => {
-    await killLeftoverQemus(join(root, 'qemu', 'run', 'qemu'));
-    await daemon?.stop();
-    await removeRoot(root);
-  });
+  const virtkitd = useVirtkitd();
 
   it(`${CLIENTS} clients × ${COMMANDS_PER_CLIENT} lifecycle commands on the shared test:///default: every command succeeds, every event arrives once`, async () => {
-    const pid = daemon.process.pid as number;
+    const pid = virtkitd.daemon.process.pid as number;
     const before = await rssKiB(pid);
     // One more client sees every domain's events: the sum over all clients, none lost or doubled.
-    const observer = await openConnection(daemon.testUri(), { drivers: [driver] });
+    const observer = await openConnection(virtkitd.daemon.testUri(), { drivers: [driver] });
     const seen = new Map<string, string[]>();
     await observer.subscribe({ id: 'lifecycle' }, (event) => {
       seen.set(event.domain.name, [...(seen.get(event.domain.name) ?? []), lifecycleOf(event)]);
     }).ready;
 
     const clients = await Promise.all(
-      Array.from({ length: CLIENTS }, (_, i) => openClient(daemon.testUri(), testDomainXml(`load-${i}`))),
+      Array.from({ length: CLIENTS }, (_, i) =>
+        openClient(virtkitd.daemon.testUri(), testDomainXml(`load-${i}`)),
+      ),
     );
     try {
       const expected = await Promise.all(
@@ -138,9 +120,9 @@ describe('virtkitd under many concurrent clients', () => {
   }, 60_000);
 
   it(`${QEMU_GUESTS} clients drive QEMU guests through start, suspend/resume and destroy concurrently`, async () => {
-    const uri = `qemu+unix:///system?socket=${daemon.rwSocket}`;
+    const uri = `qemu+unix:///system?socket=${virtkitd.daemon.rwSocket}`;
     const guests = await Promise.all(
-      Array.from({ length: QEMU_GUESTS }, (_, i) => makePowerbuttonGuest(root, `pb-${i}`)),
+      Array.from({ length: QEMU_GUESTS }, (_, i) => makePowerbuttonGuest(virtkitd.daemon.root, `pb-${i}`)),
     );
     const clients = await Promise.all(guests.map((guest) => openClient(uri, guest.xml)));
     try {

@@ -3,7 +3,9 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killLeftoverQemus } from '@virtkit/driver-qemu/testing';
 import { execa, type ResultPromise } from 'execa';
+import { afterAll, beforeAll } from 'vitest';
 
 export const VIRTKITD = fileURLToPath(new URL('../bin/virtkitd.js', import.meta.url));
 
@@ -87,4 +89,29 @@ export async function removeRoot(root: string): Promise<void> {
 export async function rssKiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
+}
+
+/**
+ * One virtkitd under a temporary root for a whole describe block: started before its tests,
+ * stopped after them with every QEMU it left and the root removed. Read `daemon` inside tests.
+ */
+export function useVirtkitd(extra: readonly string[] = []): { readonly daemon: RunningVirtkitd } {
+  let running: RunningVirtkitd | undefined;
+  let root: string | undefined;
+  beforeAll(async () => {
+    root = await tempRoot();
+    running = await startVirtkitd(root, extra);
+  });
+  afterAll(async () => {
+    if (root === undefined) return;
+    await killLeftoverQemus(join(root, 'qemu', 'run', 'qemu'));
+    await running?.stop();
+    await removeRoot(root);
+  });
+  return {
+    get daemon() {
+      if (!running) throw new Error('virtkitd is started by beforeAll');
+      return running;
+    },
+  };
 }
