@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { freePort } from './free-port.js';
 import { locateVirsh, locateVirtkit, runTool } from './side-by-side/tools.js';
 
 // A CA, a server certificate for localhost and a client certificate, in the layouts virtkitd
@@ -84,15 +84,6 @@ async function makeCertificates() {
   );
   await sign('client', 'client/clientkey.pem', 'client/clientcert.pem', 'clientAuth', '');
   await openssl('x509', '-in', 'pki/CA/cacert.pem', '-out', 'client/cacert.pem');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, () => {
-      const { port: free } = server.address() as { port: number };
-      server.close(() => resolve(free));
-    });
-  });
 }
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
-import { formatState } from '@virtkit/core';
+import { formatState, isProcessAlive } from '@virtkit/core';
 import { describe, expect, it } from 'vitest';
-import { isAlive, recordEvents, savedStatus, statesUntil, useQemuFixture } from './qemu-fixture.js';
+import { recordEvents, savedStatus, statesUntil, useQemuFixture } from './qemu-fixture.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -19,13 +19,13 @@ describe('qemu:///embed lifecycle: an async job keeps a shut-down guest QEMU', (
     await statesUntil(guest.dom, async () => guest.events.length > before);
     await pause(500);
     expect(formatState(await guest.dom.getState(), true)).toBe('in shutdown (unknown)');
-    expect(isAlive(pid)).toBe(true);
+    expect(await isProcessAlive(pid)).toBe(true);
     expect(guest.events.slice(before)).toEqual(['shutdown(guest)']);
     await job.end();
     await statesUntil(guest.dom, async () => guest.events.at(-1) === 'stopped(shutdown)');
     expect(formatState(await guest.dom.getState(), true)).toBe('shut off (shutdown)');
     expect(guest.events.slice(before)).toEqual(['shutdown(guest)', 'stopped(shutdown)']);
-    expect(isAlive(pid)).toBe(false);
+    expect(await isProcessAlive(pid)).toBe(false);
   });
 
   it('ends the job with a destroy during it, and a later job can begin', { timeout: 60_000 }, async () => {
@@ -37,7 +37,7 @@ describe('qemu:///embed lifecycle: an async job keeps a shut-down guest QEMU', (
     await guest.dom.destroy();
     expect(formatState(await guest.dom.getState(), true)).toBe('shut off (destroyed)');
     expect(guest.events.slice(-2)).toEqual(['shutdown(guest)', 'stopped(destroyed)']);
-    expect(isAlive(pid)).toBe(false);
+    expect(await isProcessAlive(pid)).toBe(false);
     await job.end();
     expect(guest.events.at(-1)).toBe('stopped(destroyed)');
     // The job's lock went with the run: a new run takes a new job at once.
@@ -66,11 +66,14 @@ describe('qemu:///embed lifecycle: an async job keeps a shut-down guest QEMU', (
     await guest.dom.shutdown({ modes: ['acpi'] });
     await statesUntil(guest.dom, async () => guest.events.at(-1) === 'shutdown(guest)');
     await guest.conn.close();
-    expect(isAlive(pid)).toBe(true);
+    expect(await isProcessAlive(pid)).toBe(true);
     const next = await qemu.open();
     const events = recordEvents(next);
     const dom = await next.lookupDomainByName('job-reconnect');
-    await statesUntil(dom, async () => !isAlive(pid) && (await dom.getState()).state === 'shutoff');
+    await statesUntil(
+      dom,
+      async () => !(await isProcessAlive(pid)) && (await dom.getState()).state === 'shutoff',
+    );
     expect(formatState(await dom.getState(), true)).toBe('shut off (shutdown)');
     expect(events).toEqual(['stopped(shutdown)']);
     expect(await savedStatus(qemu.root, 'job-reconnect')).toBeUndefined();

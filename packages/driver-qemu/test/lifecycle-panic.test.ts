@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '@virtkit/core';
 import { describe, expect, it } from 'vitest';
-import { bootCount, isAlive, savedStatus, statesUntil, useQemuFixture } from './qemu-fixture.js';
+import { bootCount, savedStatus, statesUntil, useQemuFixture } from './qemu-fixture.js';
 
 /** An I/O-port write of PVPANIC_PANICKED to the ISA pvpanic device: QEMU's GUEST_PANICKED. */
 const PANIC_HMP = 'o 0x505 1';
@@ -61,7 +62,7 @@ describe('qemu:///embed lifecycle: guest panic (pvpanic) and on_crash', () => {
     expect(states.at(-1)).toBe(expected.state);
     // The restart's own resets may add guest reboots after the resume, as with libvirt.
     expect(guest.events.slice(before, before + expected.events.length)).toEqual(expected.events);
-    expect(isAlive(pid)).toBe(!expected.state.startsWith('shut off'));
+    expect(await isProcessAlive(pid)).toBe(!expected.state.startsWith('shut off'));
     const dumps = await readdir(join(qemu.root, 'lib', 'qemu', 'dump')).catch(() => [] as string[]);
     expect(dumps).toHaveLength(expected.dumps);
     // libvirt's auto-dump name: <id>-<name>-<YYYY-MM-DD-HH:MM:SS>

@@ -1,5 +1,6 @@
+import { isProcessAlive } from '@virtkit/core';
 import { describe, expect, it } from 'vitest';
-import { bootCount, isAlive, savedStatus, statesUntil, useQemuFixture } from './qemu-fixture.js';
+import { bootCount, savedStatus, statesUntil, useQemuFixture } from './qemu-fixture.js';
 
 /** A guest-initiated reset from the host's side: the PIIX reset control register (0xcf9). */
 const GUEST_RESET_HMP = 'o 0xcf9 0x6';
@@ -23,7 +24,7 @@ describe('qemu:///embed lifecycle: on_reboot and on_poweroff actions', () => {
     // As libvirt 9.0: "Shutdown Finished after guest request", then "Stopped Shutdown".
     expect(guest.events.slice(before)).toEqual(['shutdown(guest)', 'stopped(shutdown)']);
     expect(await bootCount(guest.serialLog)).toBe(1);
-    expect(isAlive(pid)).toBe(false);
+    expect(await isProcessAlive(pid)).toBe(false);
   });
 
   it('on_poweroff=restart turns a guest power-off into a fake reboot', { timeout: 60_000 }, async () => {

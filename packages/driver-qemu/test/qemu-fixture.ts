@@ -147,16 +147,6 @@ export async function statesUntil(
   return states;
 }
 
-/** Whether process `pid` still exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The status file the embed root `root` keeps for running domain `name` (pid, job, …). */
 export async function savedStatus(root: string, name: string): Promise<DomainStatus | undefined> {
   const text = await readFile(join(root, 'run', 'qemu', 'status', `${name}.json`), 'utf8').catch(

@@ -38,12 +38,12 @@ describe('remoteTarget follows libvirt doRemoteOpen', () => {
     expect(remoteTarget(parseUri(uri), ROOT)).toEqual({ transport, name });
   });
 
-  test('ssh runs virtkitd --stdio on the far side, or netcat to a named socket', () => {
-    const plain = remoteTarget(
+  test('ssh runs with libvirt’s options, BatchMode for no_tty', () => {
+    const ssh = remoteTarget(
       parseUri('qemu+ssh://alice@host:2222/system?keyfile=/k&no_tty=1'),
       ROOT,
     ).transport;
-    expect(plain.kind === 'ssh' && sshArgv(plain)).toEqual([
+    expect(ssh.kind === 'ssh' && sshArgv(ssh).slice(0, -1)).toEqual([
       '-p',
       '2222',
       '-l',
@@ -57,19 +57,27 @@ describe('remoteTarget follows libvirt doRemoteOpen', () => {
       'BatchMode=yes',
       '--',
       'host',
-      'virtkitd',
-      '--stdio',
     ]);
-    const nc = remoteTarget(
-      parseUri('qemu+ssh://host/system?socket=/run/libvirt/libvirt-sock'),
-      ROOT,
-    ).transport;
-    expect(nc.kind === 'ssh' && sshArgv(nc).slice(-4)).toEqual([
-      'host',
-      'nc',
-      '-U',
-      '/run/libvirt/libvirt-sock',
-    ]);
+  });
+
+  // The far-side commands libvirt 9.0's virsh hands to ssh for the same URIs.
+  const NC = (nc: string, socket: string) =>
+    `if '${nc}' -q 2>&1 | grep "requires an argument" >/dev/null 2>&1; then ARG=-q0;else ARG=;fi;'${nc}' $ARG -U ${socket}`;
+  const HELPER = (flags: string, name: string) => `virt-ssh-helper${flags}'${name}'`;
+  const AUTO = (helper: string, nc: string) =>
+    `sh -c 'which virt-ssh-helper 1>/dev/null 2>&1; if test $? = 0; then     ${helper}; else    ${nc}; fi'`;
+  const SOCK = '/var/run/libvirt/libvirt-sock';
+  test.each<[string, boolean, string]>([
+    ['test+ssh://h/default', false, AUTO(HELPER(' ', 'test:///default'), NC('nc', SOCK))],
+    ['qemu+ssh://h/system', true, AUTO(HELPER(' -r ', 'qemu:///system'), NC('nc', `${SOCK}-ro`))],
+    ['test+ssh://h/default?socket=/s', false, `sh -c '${NC('nc', '/s')}'`],
+    ['test+ssh://h/default?netcat=/bin/nc', false, `sh -c '${NC('/bin/nc', SOCK)}'`],
+    ['test+ssh://h/default?netcat=my%20nc', false, `sh -c '${NC("''\\''my nc'\\'''", SOCK)}'`],
+    ['test+ssh://h/default?proxy=netcat', false, `sh -c '${NC('nc', SOCK)}'`],
+    ['test+ssh://h/default?socket=/s&proxy=native', false, `sh -c '${HELPER(' ', 'test:///default')}'`],
+  ])('%s (read-only: %s) runs the far side as virsh does', (uri, readonly, command) => {
+    const ssh = remoteTarget(parseUri(uri), { ...ROOT, readonly }).transport;
+    expect(ssh.kind === 'ssh' && sshArgv(ssh).at(-1)).toBe(command);
   });
 
   test('read-only and non-root connections use the matching virtkitd socket', () => {
@@ -86,6 +94,11 @@ describe('remoteTarget follows libvirt doRemoteOpen', () => {
     ],
     ['qemu+bogus:///system', 'invalid argument: remote_open: transport in URL not recognised'],
     ['qemu+ext:///system', "invalid argument: remote_open: for 'ext' transport, command is required"],
+    ['test+ssh://h/default?proxy=bogus', "invalid argument: Unnkown proxy type 'bogus'"],
+    [
+      'test+ssh://h/default?proxy=native&netcat=nc',
+      'invalid argument: netcat path not valid with native proxy mode',
+    ],
   ])('%s is refused with libvirt text', (uri, message) => {
     expect(() => remoteTarget(parseUri(uri), ROOT)).toThrow(message);
   });

@@ -5,8 +5,8 @@ import { openConnection } from '@virtkit/core';
 import { afterAll, expect, test } from 'vitest';
 import { driver } from '../src/client/driver.js';
 
-// A stand-in for ssh: records its argv, then does what `ssh host nc -U SOCKET` does on the far
-// side, joining its stdio to the socket named last. The URI's `command=` runs it instead of ssh.
+// A stand-in for ssh: records its argv, then runs the far side's command (the last argument) here,
+// as sshd would run it there. The URI's `command=` runs it instead of ssh.
 const dir = mkdtempSync(join(tmpdir(), 'virtkit-ssh-'));
 const fakeSsh = join(dir, 'fake-ssh');
 const argvFile = join(dir, 'argv.json');
@@ -16,11 +16,9 @@ writeFileSync(
 const { writeFileSync } = require('node:fs');
 const args = process.argv.slice(2);
 writeFileSync(${JSON.stringify(argvFile)}, JSON.stringify(args));
-const socket = require('node:net').connect(args.at(-1));
-process.stdin.pipe(socket);
-socket.pipe(process.stdout);
-socket.on('close', () => process.exit(0));
-process.stdin.on('end', () => process.exit(0));
+require('node:child_process')
+  .spawn('/bin/sh', ['-c', args.at(-1)], { stdio: 'inherit' })
+  .on('exit', (code) => process.exit(code ?? 1));
 `,
 );
 chmodSync(fakeSsh, 0o755);
@@ -46,8 +44,6 @@ test('the ssh transport speaks the protocol over the command stdio', async () =>
     'StrictHostKeyChecking=no',
     '--',
     'far.example',
-    'nc',
-    '-U',
-    '/run/libvirt/libvirt-sock',
+    `sh -c 'if 'nc' -q 2>&1 | grep "requires an argument" >/dev/null 2>&1; then ARG=-q0;else ARG=;fi;'nc' $ARG -U /run/libvirt/libvirt-sock'`,
   ]);
 });

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { connect as netConnect, type Socket } from 'node:net';
-import { Duplex } from 'node:stream';
+import { Duplex, PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { connect as tlsConnect } from 'node:tls';
 import { VirtError } from '@virtkit/core';
 import { connectOrStart, type DaemonCommand } from './daemon-autostart.js';
@@ -50,7 +51,7 @@ export function sshArgv(spec: Extract<TransportSpec, { kind: 'ssh' }>): string[]
     ...(spec.verify ? [] : ['-o', 'StrictHostKeyChecking=no']),
     '--',
     spec.host,
-    ...spec.remoteCommand,
+    spec.remoteCommand,
   ];
 }
 
@@ -140,14 +141,34 @@ async function readPem(path: string): Promise<Buffer> {
   }
 }
 
-/** A child process's stdin/stdout as one stream; its stderr is passed through, as ssh's prompts are. */
+/** How much of a command's stderr is kept for the end-of-file error: ssh's last words. */
+const STDERR_KEPT = 64 * 1024;
+
+/**
+ * A child process's stdin/stdout as one stream. Its stderr is kept, not shown: as libvirt's
+ * virNetSocket does, it only surfaces when the command ends, inside the end-of-file error
+ * (`End of file while reading data: nc: …: Input/output error`), so ssh's chatter
+ * ("Permanently added … to the list of known hosts") never reaches the user otherwise.
+ */
 function spawnStream(
   command: string,
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<Duplex> {
-  const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...env } });
-  const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
+  const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env } });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
+    stderr = (stderr + text).slice(-STDERR_KEPT);
+  });
+  const output = new PassThrough();
+  child.stdout.pipe(output, { end: false });
+  // The output ends once both pipes have: only then is all of stderr in.
+  Promise.all([finished(child.stdout), finished(child.stderr)]).then(
+    () => endOutput(output, stderr),
+    () => endOutput(output, stderr),
+  );
+  const stream = Duplex.from({ readable: output, writable: child.stdin });
   // Closing the stream ends the command, as libvirt kills its ssh child.
   stream.once('close', () => child.kill());
   return new Promise((resolve, reject) => {
@@ -162,6 +183,13 @@ function spawnStream(
       ),
     );
   });
+}
+
+function endOutput(output: PassThrough, stderr: string): void {
+  if (output.destroyed) return;
+  const said = stderr.replace(/\n+$/, '');
+  if (said === '') output.end();
+  else output.destroy(new Error(`End of file while reading data: ${said}: Input/output error`));
 }
 
 /** An errno's text as libvirt's virReportSystemError words it (`No such file or directory`). */

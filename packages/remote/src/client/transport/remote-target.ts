@@ -1,4 +1,5 @@
 import { formatParams, formatUri, type UriParam, VirtError, type VirtUri } from '@virtkit/core';
+import { sshProxyCommand } from './ssh-proxy.js';
 
 /** How to reach the server: one of libvirt's remote transports. */
 export type TransportSpec =
@@ -25,8 +26,8 @@ export type TransportSpec =
       readonly tty: boolean;
       /** `?no_verify=1`: accept an unknown host key. */
       readonly verify: boolean;
-      /** What runs on the far side: netcat to a socket, or virtkitd speaking on its stdio. */
-      readonly remoteCommand: readonly string[];
+      /** The shell command run on the far side to reach the daemon (libvirt's `?proxy=`). */
+      readonly remoteCommand: string;
     }
   | { readonly kind: 'ext'; readonly command: string };
 
@@ -92,6 +93,7 @@ export function remoteTarget(uri: VirtUri, options: TargetOptions): RemoteTarget
   const kind = transportKind(uri);
   const host = uri.host ?? 'localhost';
   const socket = param('socket');
+  const name = param('name') ?? serverName(uri);
 
   let transport: TransportSpec;
   switch (kind) {
@@ -114,6 +116,7 @@ export function remoteTarget(uri: VirtUri, options: TargetOptions): RemoteTarget
     }
     case 'ssh': {
       const netcat = param('netcat');
+      const proxy = param('proxy');
       const keyfile = param('keyfile');
       transport = {
         kind,
@@ -121,11 +124,13 @@ export function remoteTarget(uri: VirtUri, options: TargetOptions): RemoteTarget
         command: param('command') ?? 'ssh',
         tty: !flag('no_tty'),
         verify: !flag('no_verify'),
-        // An explicit socket or netcat means a libvirt-style far side; otherwise virtkitd serves the stdio.
-        remoteCommand:
-          socket !== undefined || netcat !== undefined
-            ? [netcat ?? 'nc', '-U', socket ?? defaultDaemonSocket({ ...options, uid: 0 })]
-            : ['virtkitd', '--stdio'],
+        remoteCommand: sshProxyCommand({
+          name,
+          readonly: options.readonly,
+          ...(proxy === undefined ? {} : { proxy }),
+          ...(netcat === undefined ? {} : { netcat }),
+          ...(socket === undefined ? {} : { socket }),
+        }),
         ...(uri.port === undefined ? {} : { port: uri.port }),
         ...(uri.user === undefined ? {} : { user: uri.user }),
         ...(keyfile ? { keyfile } : {}),
@@ -140,7 +145,7 @@ export function remoteTarget(uri: VirtUri, options: TargetOptions): RemoteTarget
       break;
     }
   }
-  return { transport, name: param('name') ?? serverName(uri) };
+  return { transport, name };
 }
 
 function transportKind(uri: VirtUri): TransportSpec['kind'] {
