@@ -38,6 +38,7 @@ export { LIFECYCLE_ACTIONS } from './domain-def.js';
 export { domainToElement, formatDomainXml } from './format-domain.js';
 export { parseMac } from './mac.js';
 export { parseDomainXml, VIRT_TYPES } from './parse-domain.js';
+export { formatCpuSet, parseCpuSet } from './sections/cpu-set.js';
 export { hasFeature } from './sections/features.js';
 export { scaleInteger, toKiB } from './units.js';
 export { generateUuid, parseUuid } from './uuid.js';
