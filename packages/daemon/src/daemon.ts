@@ -106,6 +106,12 @@ export class Daemon {
   }
 
   async #listen(options: DaemonOptions): Promise<void> {
+    // TLS first: the unix sockets appearing is what tells a waiting client the daemon is ready.
+    if (options.listen) {
+      const server = await listenTls(this.#paths, options.tlsPort, (socket) => this.#serve(socket, false));
+      this.#servers.push({ server });
+      this.#log.log('info', `listening on TLS port ${options.tlsPort}`);
+    }
     for (const spec of [
       { path: this.#paths.rwSocket, mode: RW_MODE, readonly: false },
       { path: this.#paths.roSocket, mode: RO_MODE, readonly: true },
@@ -113,11 +119,6 @@ export class Daemon {
       const server = await listenUnix(spec, (socket) => this.#serve(socket, spec.readonly));
       this.#servers.push({ server, path: spec.path });
       this.#log.log('info', `listening on ${spec.path}`);
-    }
-    if (options.listen) {
-      const server = await listenTls(this.#paths, options.tlsPort, (socket) => this.#serve(socket, false));
-      this.#servers.push({ server });
-      this.#log.log('info', `listening on TLS port ${options.tlsPort}`);
     }
   }
 

@@ -41,10 +41,11 @@ function cpuModelOf(info: QmpCpuDefinitionInfo, accel: QemuAccel): QemuCpuModel 
 /** util-linux's setpriv, which execs QEMU in place (same pid) with a parent-death signal set. */
 const SETPRIV = '/usr/bin/setpriv';
 /**
- * A probe QEMU that has not answered by then is killed: under an unreliable /dev/kvm, QEMU can
- * hang in KVM's set-up and never reply. Its monitor then closes and the probe fails (KVM: unusable).
+ * A probe QEMU that has not answered by then is killed and its probe fails. The TCG probe gets
+ * long under load; the KVM one (a healthy one answers in well under a second) is short: under an
+ * unreliable /dev/kvm QEMU can hang in KVM's set-up, and KVM then counts as unusable.
  */
-const PROBE_TIMEOUT_MS = 30_000;
+const PROBE_TIMEOUT_MS: Record<QemuAccel, number> = { tcg: 30_000, kvm: 5_000 };
 
 /** `qemu-system-x86_64` → `x86_64`, `qemu-system-i386` → `i686` (libvirt's arch names). */
 export function archOfEmulator(binary: string): string {
@@ -94,7 +95,7 @@ async function withProbeQemu<T>(
         : { binary, args }),
       logPath,
     });
-    const deadline = setTimeout(() => signalProcess(launched.pid, 'SIGKILL'), PROBE_TIMEOUT_MS);
+    const deadline = setTimeout(() => signalProcess(launched.pid, 'SIGKILL'), PROBE_TIMEOUT_MS[accel]);
     try {
       await waitForMonitorSocket(monitor, { ...launched, logPath });
       const qmp = await connectQmp(monitor, { retryMs: 1000 });
