@@ -2,11 +2,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from './free-port.js';
 import { locateVirsh, locateVirtkit, runTool } from './side-by-side/tools.js';
+import { until } from './wait-until.js';
 
 // A real sshd of our own on 127.0.0.1 (temp host key, temp authorized_keys, its own config), and
 // an ssh that keeps its known_hosts in the temp dir: /etc/ssh and root's ~/.ssh are never used.
@@ -22,14 +22,6 @@ const virtkitdRoot = file('virtkitd');
 let sshd: ResultPromise | undefined;
 let virtkitd: ResultPromise | undefined;
 let port = 0;
-
-async function until(ready: () => boolean, what: string): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    if (ready()) return;
-    await sleep(25);
-  }
-  throw new Error(`${what} did not come up`);
-}
 
 async function startSshd(): Promise<void> {
   for (const key of ['host', 'client'])

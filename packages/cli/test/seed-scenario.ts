@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bootCount, makePowerbuttonGuest } from '@virtkit/driver-qemu/testing';
 import { execa, type ResultPromise } from 'execa';
 import { runTool, type Tool } from './side-by-side/tools.js';
+import { until } from './wait-until.js';
 
 /** One side of the seed: a tool (virsh or virtkit) and the URI it reaches its daemon by. */
 export interface SeedSide {
@@ -51,14 +52,6 @@ async function run(side: SeedSide, command: string): Promise<string> {
     throw new Error(`${side.tool.name} ${command}: exit ${result.exitCode}: ${result.stderr}`);
   }
   return result.stdout;
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + GUEST_TIMEOUT_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 /** The lines a process has printed so far, collected as they arrive. */
@@ -138,7 +131,7 @@ export async function runSeed(side: SeedSide): Promise<SeedOutcome> {
     await sleep(WATCHER_SETTLE_MS);
     await run(side, `define ${xml}`);
     await run(side, `start ${side.name}`);
-    await until(async () => (await bootCount(guest.serialLog)) >= 1, 'the first BOOT');
+    await until(async () => (await bootCount(guest.serialLog)) >= 1, 'the first BOOT', GUEST_TIMEOUT_MS);
     const polled = await pollStates(
       side,
       () => run(side, `reboot --mode acpi ${side.name}`),
@@ -148,11 +141,13 @@ export async function runSeed(side: SeedSide): Promise<SeedOutcome> {
     await until(
       async () => (await run(side, `domstate --reason ${side.name}`)).trim() === 'shut off (shutdown)',
       'shut off (shutdown)',
+      GUEST_TIMEOUT_MS,
     );
     // domstate may answer before the watcher has printed the last event.
     await until(
       async () => events.lines.some((line) => line.endsWith('Stopped Shutdown')),
       'Stopped Shutdown',
+      GUEST_TIMEOUT_MS,
     );
     // A copy: the interrupted loop still prints its summary into `events.lines`.
     return { events: [...events.lines], ...polled };

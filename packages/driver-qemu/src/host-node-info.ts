@@ -1,9 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { arch } from 'node:os';
 import type { NodeInfo } from '@virtkit/core';
-
-/** Node's names for the architectures whose libvirt name differs. */
-const LIBVIRT_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i686' };
+import { HOST_ARCH } from './host-arch.js';
 
 /** Values of `key` in /proc/cpuinfo, one per logical CPU. */
 function cpuinfoValues(cpuinfo: string, key: string): string[] {
@@ -43,7 +40,7 @@ export async function hostNodeInfo(): Promise<NodeInfo> {
   const cores = Number(cpuinfoValues(cpuinfo, 'cpu cores')[0] ?? cpus / sockets) || 1;
   const siblings = Number(cpuinfoValues(cpuinfo, 'siblings')[0] ?? cores) || cores;
   return {
-    model: LIBVIRT_ARCH[arch()] ?? arch(),
+    model: HOST_ARCH,
     memoryKiB: numa.memoryKiB || Number(/^MemTotal:\s*(\d+)/m.exec(meminfo)?.[1] ?? 0),
     cpus,
     mhz: Math.trunc(Number(cpuinfoValues(cpuinfo, 'cpu MHz')[0] ?? 0)),

@@ -1,6 +1,7 @@
 import { type DomainCapabilitiesOptions, VIRT_TYPES, VirtError, writeXml } from '@virtkit/core';
 import { resolveEmulator } from '../capabilities-source.js';
 import { findMachine, type QemuCaps } from '../caps/index.js';
+import { HOST_ARCH } from '../host-arch.js';
 import { errnoText } from '../process/errno-text.js';
 import { domainCapsXml } from './domain-caps.js';
 import { writeIndented } from './element.js';
@@ -68,8 +69,6 @@ const KNOWN_ARCHES = new Set([
 /** libvirt's domain types (virDomainVirtType): the XML's, plus two only its C enum still names. */
 const KNOWN_VIRT_TYPES = new Set<string>(['none', 'parallels', ...VIRT_TYPES]);
 
-const HOST_ARCH: Readonly<Record<string, string>> = { x64: 'x86_64', ia32: 'i686', arm64: 'aarch64' };
-
 const invalid = (detail: string) => new VirtError('INVALID_ARG', detail);
 
 /** The emulator serving `arch`: the first of its candidates found in PATH, as exec would find it. */
@@ -100,8 +99,7 @@ async function guestCaps(source: CapsSource): Promise<QemuCaps[]> {
 /** virConnectGetCapabilities: the host, then one guest per emulator arch. */
 export async function capabilitiesDocument(source: CapsSource): Promise<string> {
   const guests = await guestCaps(source);
-  const hostArch = HOST_ARCH[process.arch] ?? process.arch;
-  const facts = await readHostFacts(hostArch);
+  const facts = await readHostFacts(HOST_ARCH);
   const rdma = guests.some((caps) => caps.flags.has('migrate-rdma'));
   const host = hostXml(facts, { rdma, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 });
   const sections = [host, ...guests.map(guestXml)].map((section) => writeIndented(section, 2));
@@ -143,7 +141,7 @@ export async function domainCapabilitiesDocument(
   if (options.arch !== undefined && !KNOWN_ARCHES.has(options.arch)) {
     throw invalid(`unknown architecture: ${options.arch}`);
   }
-  const arch = options.arch ?? HOST_ARCH[process.arch] ?? process.arch;
+  const arch = options.arch ?? HOST_ARCH;
   const caps = options.emulatorBin
     ? await namedEmulator(options.emulatorBin, source)
     : await emulatorFor(arch, source);

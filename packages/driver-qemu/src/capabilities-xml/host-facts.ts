@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseCpuSet } from '@virtkit/core';
 
 /** What the host capabilities say about this machine, read from /proc and /sys. */
 export interface HostFacts {
@@ -155,18 +156,6 @@ async function topologyOf(cpu: number) {
   };
 }
 
-/** `0-2,5` → [0, 1, 2, 5]. */
-export function parseCpuList(list: string): number[] {
-  return list
-    .split(',')
-    .filter(Boolean)
-    .flatMap((part) => {
-      const [from, to] = part.split('-').map(Number);
-      if (from === undefined) return [];
-      return Array.from({ length: (to ?? from) - from + 1 }, (_, i) => from + i);
-    });
-}
-
 async function hugePageSizesKiB(dir: string): Promise<number[]> {
   return (await listDir(dir))
     .map((name) => Number(/^hugepages-(\d+)kB$/.exec(name)?.[1]))
@@ -187,7 +176,9 @@ async function cellOf(id: number, pageSizesKiB: readonly number[]): Promise<Host
   const hugeKiB = huge.reduce((sum, size, i) => sum + size * (hugeCounts[i] ?? 0), 0);
   const nodes = (await listDir(NODE_DIR)).filter((n) => /^node\d+$/.test(n)).map((n) => Number(n.slice(4)));
   const distances = ((await readText(join(dir, 'distance'))) ?? '').split(/\s+/).filter(Boolean).map(Number);
-  const cpuIds = parseCpuList((await readText(join(dir, 'cpulist'))) ?? '');
+  const cpuList = (await readText(join(dir, 'cpulist'))) ?? '';
+  // sysfs writes CPU lists in libvirt's bitmap syntax (`0-2,5`); an empty one is a CPU-less node.
+  const cpuIds = cpuList ? [...parseCpuSet(cpuList, join(dir, 'cpulist'))].sort((a, b) => a - b) : [];
   return {
     id,
     memoryKiB,
