@@ -9,8 +9,10 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # Debian packages the tests use: xmllint validates formatted XML against libvirt's RelaxNG schemas;
 # virsh (libvirt-clients) runs side by side with virtkit; QEMU runs the QEMU driver's real guests.
 # iproute2 (`ip`) creates the taps and bridges of the networking tests; openssl makes the TLS tests'
-# certificates; the ssh transport's test runs its own sshd (openssh-server).
-apt_packages=(libxml2-utils libvirt-clients qemu-system-x86 iproute2 openssl openssh-server)
+# certificates; the ssh transport's test runs its own sshd (openssh-server). The LXC driver's
+# containers run on a root file system built from busybox-static; util-linux (unshare, script,
+# nsenter) sets up their namespaces and console.
+apt_packages=(libxml2-utils libvirt-clients qemu-system-x86 iproute2 openssl openssh-server busybox-static util-linux)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

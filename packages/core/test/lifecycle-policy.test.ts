@@ -75,6 +75,7 @@ const fakeRebootStep: Expected = {
   do: ['reset', 'continue'],
 };
 const reboot: Expected = { flags: NO_POLICY_FLAGS, emit: ['reboot'] };
+const restarted: Expected = { flags: NO_POLICY_FLAGS, emit: ['reboot'], do: ['restart'] };
 const crashedOnly: Expected = { to: STATES.crashed, emit: ['crashed(panicked)'] };
 const stoppedAs = (reason: 'shutdown' | 'crashed' | 'destroyed', detail: string): Expected => ({
   to: { state: 'shutoff', reason },
@@ -325,9 +326,26 @@ const ROWS: Row[] = [
   {
     from: 'running',
     input: { type: 'guest-gone', expected: true },
-    when: ALL,
+    when: POWEROFF_NO_ANY_RESTART,
     expect: stoppedAs('shutdown', 'shutdown'),
   },
+  // virLXCProcessReboot: a container that went asking to come back is started again, quietly
+  {
+    from: 'running',
+    input: { type: 'guest-gone', expected: true },
+    when: POWEROFF_ANY_RESTART,
+    expect: restarted,
+  },
+  ...(['running', 'paused'] as const).flatMap((from): Row[] => [
+    { from, input: { type: 'guest-gone', reboot: true }, when: REBOOT_RESTARTS, expect: restarted },
+    {
+      from,
+      input: { type: 'guest-gone', reboot: true },
+      when: REBOOT_STOPS,
+      expect: stoppedAs('shutdown', 'shutdown'),
+    },
+  ]),
+  { from: 'shutoff', input: { type: 'guest-gone', reboot: true }, when: ALL, expect: nothing },
   { from: 'paused', input: { type: 'guest-gone' }, when: ALL, expect: stoppedAs('crashed', 'failed') },
   { from: 'crashed', input: { type: 'guest-gone' }, when: ALL, expect: stoppedAs('crashed', 'failed') },
   { from: 'shutoff', input: { type: 'guest-gone' }, when: ALL, expect: nothing },
@@ -410,6 +428,33 @@ const ROWS: Row[] = [
   ...(['paused', 'shutdown', 'crashed', 'shutoff', 'pmsuspended'] as const).map(
     (from): Row => ({ from, input: { type: 'host-shutdown' }, when: ALL, expect: NOT_RUNNING }),
   ),
+  // lxcDomainShutdownFlags / lxcDomainReboot: init is asked through its FIFO or a signal
+  ...(['initctl', 'signal'] as const).flatMap((mode): Row[] => [
+    {
+      from: 'running',
+      input: { type: 'host-shutdown', mode },
+      when: POWEROFF_NO_ANY_RESTART,
+      expect: { do: ['power-down'] },
+    },
+    {
+      from: 'running',
+      input: { type: 'host-shutdown', mode },
+      when: POWEROFF_ANY_RESTART,
+      expect: { do: ['guest-reboot'] },
+    },
+    {
+      from: 'running',
+      input: { type: 'host-reboot', mode },
+      when: REBOOT_RESTARTS,
+      expect: { do: ['guest-reboot'] },
+    },
+    {
+      from: 'running',
+      input: { type: 'host-reboot', mode },
+      when: REBOOT_STOPS,
+      expect: { do: ['power-down'] },
+    },
+  ]),
   // libvirt's test, LXC and libxl drivers power down any active domain
   {
     from: 'paused',

@@ -180,6 +180,10 @@ export class Connection {
     return this.invoke('domainXmlToNative', format, xml);
   }
 
+  domainXmlFromNative(format: string, config: string): Promise<string> {
+    return this.invoke('domainXmlFromNative', format, config);
+  }
+
   /** Only a driver with a transport has keepalive; the others answer NO_SUPPORT, as in libvirt. */
   setKeepAlive(intervalSeconds: number, count: number): Promise<void> {
     return this.invoke('setKeepAlive', intervalSeconds, count);

@@ -1,9 +1,11 @@
+import type { Duplex } from 'node:stream';
 import { VirtError } from '../errors/index.js';
 import type { DomainRef } from '../events/index.js';
 import { isActiveState, type StateWithReason } from '../state/index.js';
 import type { Connection } from './connection.js';
 import { domainGoneError } from './domain-errors.js';
 import {
+  type ConsoleOptions,
   type DestroyOptions,
   type DomainInfo,
   type SecurityLabel,
@@ -139,6 +141,11 @@ export class Domain {
 
   getVcpusFlags(options: VcpuCountOptions = {}): Promise<number> {
     return this.connection.invoke('getVcpusFlags', this.ref, options);
+  }
+
+  /** The guest's console, both ways (virDomainOpenConsole). */
+  openConsole(options: ConsoleOptions = {}): Promise<Duplex> {
+    return this.connection.invoke('openConsole', this.ref, options);
   }
 
   getSecurityLabel(): Promise<SecurityLabel> {

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { DomainEventId, DomainRef, EventBus, EventListener } from '../events/index.js';
 import type { StateWithReason } from '../state/index.js';
 import type { VirtUri } from '../uri/index.js';
@@ -119,6 +120,16 @@ export interface SecurityModel {
   readonly doi: string;
 }
 
+/** virDomainOpenConsole's device and flags. */
+export interface ConsoleOptions {
+  /** The console or serial device's alias; the first console when absent. */
+  devName?: string;
+  /** Take the console over from a session that holds it (VIR_DOMAIN_CONSOLE_FORCE). */
+  force?: boolean;
+  /** Refuse unless the driver can tell sessions apart (VIR_DOMAIN_CONSOLE_SAFE). */
+  safe?: boolean;
+}
+
 /** virConnectGetDomainCapabilities' selectors. */
 export interface DomainCapabilitiesOptions {
   emulatorBin?: string;
@@ -184,6 +195,11 @@ export interface DriverConnection {
   getVcpusFlags?(domain: DomainRef, options: VcpuCountOptions): Promise<number>;
   /** The domain's security label (virDomainGetSecurityLabel); an unlabelled domain has label ''. */
   getSecurityLabel?(domain: DomainRef): Promise<SecurityLabel>;
+  /**
+   * The guest's console as a byte stream both ways (virDomainOpenConsole): what the guest writes
+   * arrives as data, what is written reaches its input; ending it lets the console go.
+   */
+  openConsole?(domain: DomainRef, options: ConsoleOptions): Promise<Duplex>;
 
   /** The host's name (virConnectGetHostname). */
   getHostname?(): Promise<string>;
@@ -203,6 +219,8 @@ export interface DriverConnection {
   getDomainCapabilities?(options: DomainCapabilitiesOptions): Promise<string>;
   /** A domain XML in a hypervisor's native form, e.g. `qemu-argv` (virConnectDomainXMLToNative). */
   domainXmlToNative?(format: string, xml: string): Promise<string>;
+  /** A hypervisor's native configuration, e.g. `lxc-tools`, as domain XML (virConnectDomainXMLFromNative). */
+  domainXmlFromNative?(format: string, config: string): Promise<string>;
   /** Pings a quiet server every `intervalSeconds`, closing after `count` unanswered (virConnectSetKeepAlive). */
   setKeepAlive?(intervalSeconds: number, count: number): Promise<void>;
   /**

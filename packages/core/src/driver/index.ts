@@ -2,6 +2,7 @@ export { Connection, type ListFilter } from './connection.js';
 export { Domain } from './domain.js';
 export { domainGoneError, noDomainError } from './domain-errors.js';
 export {
+  type ConsoleOptions,
   type CreateOptions,
   type DefineOptions,
   type DestroyOptions,

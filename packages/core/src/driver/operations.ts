@@ -40,6 +40,7 @@ export const OPERATIONS: Readonly<Record<DriverOperation, OperationInfo>> = {
   getOsType: { api: 'virDomainGetOSType', write: false },
   getVcpusFlags: { api: 'virDomainGetVcpusFlags', write: false },
   getSecurityLabel: { api: 'virDomainGetSecurityLabel', write: false },
+  openConsole: { api: 'virDomainOpenConsole', write: true },
   getHostname: { api: 'virConnectGetHostname', write: false },
   getType: { api: 'virConnectGetType', write: false },
   getSecurityModel: { api: 'virNodeGetSecurityModel', write: false },
@@ -50,6 +51,7 @@ export const OPERATIONS: Readonly<Record<DriverOperation, OperationInfo>> = {
   getDomainCapabilities: { api: 'virConnectGetDomainCapabilities', write: false },
   // libvirt refuses it on read-only connections: the conversion may read host files.
   domainXmlToNative: { api: 'virConnectDomainXMLToNative', write: true },
+  domainXmlFromNative: { api: 'virConnectDomainXMLFromNative', write: true },
   getMaxVcpus: { api: 'virConnectGetMaxVcpus', write: false },
   setKeepAlive: { api: 'virConnectSetKeepAlive', write: false },
 };

@@ -190,10 +190,21 @@ function guestPanicked(current: PolicyState, def: LifecycleConfig, options: Poli
  * we turn into a reset when it completes (fake reboot); the agent reboots the guest itself.
  */
 function askGuest(current: PolicyState, mode: PowerRequestMode | undefined, reboot: boolean): PolicyDecision {
-  if (mode === 'agent')
+  if (mode !== undefined && mode !== 'acpi')
     return outcome(current, { flags: { fakeReboot: false }, do: [reboot ? 'guest-reboot' : 'power-down'] });
   return outcome(current, { flags: { fakeReboot: reboot }, do: ['power-down'] });
 }
+
+/**
+ * A guest that is gone asking to come back (a container's init ended by reboot(2), or powered
+ * off under on_poweroff=restart) is started afresh with the same definition; libvirt's LXC
+ * driver reports only a reboot and keeps the state and reason (virLXCProcessReboot).
+ */
+function restartGone(current: PolicyState): PolicyDecision {
+  return outcome(current, { flags: NO_POLICY_FLAGS, emit: [{ id: 'reboot' }], do: ['restart'] });
+}
+
+const RESTARTS: readonly string[] = ['restart', 'rename-restart'];
 
 /**
  * The lifecycle policy: what a domain in `current` does on `input`, given its
@@ -244,6 +255,12 @@ export function decide(
     case 'guest-gone':
       // processMonitorEOFEvent: without a shutdown first, the emulator crashed
       if (!active) return outcome(current);
+      if (input.reboot === true) {
+        return RESTARTS.includes(def.onReboot)
+          ? restartGone(current)
+          : stopDomain(current, 'shutdown', 'shutdown');
+      }
+      if (input.expected === true && RESTARTS.includes(def.onPoweroff)) return restartGone(current);
       if (current.state === 'shutdown' || input.expected === true)
         return stopDomain(current, 'shutdown', 'shutdown');
       return stopDomain(current, 'crashed', 'failed');

@@ -22,12 +22,16 @@ export type GuestEvent =
    * The hypervisor process or container is gone. libvirt decides by state: after a
    * shutdown it is a normal stop, otherwise the emulator crashed. `expected` lets a
    * hypervisor without a shutdown notification (a container whose init exited
-   * cleanly) report an orderly exit; QEMU drivers leave it out.
+   * cleanly) report an orderly exit; QEMU drivers leave it out. `reboot` says the guest
+   * asked for a reboot as it went (a container's init ended by reboot(2)).
    */
-  | { type: 'guest-gone'; expected?: boolean };
+  | { type: 'guest-gone'; expected?: boolean; reboot?: boolean };
 
-/** How a power-down or reboot reaches the guest: ACPI power button or guest agent. */
-export type PowerRequestMode = 'acpi' | 'agent';
+/**
+ * How a power-down or reboot reaches the guest: ACPI power button or guest agent (virtual
+ * machines), the init control FIFO or a signal to init (containers).
+ */
+export type PowerRequestMode = 'acpi' | 'agent' | 'initctl' | 'signal';
 
 /** What a client asked for (virDomainShutdown, virDomainReboot, …) or the manager noticed. */
 export type HostRequest =
@@ -44,8 +48,9 @@ export type PolicyInput = GuestEvent | HostRequest;
 
 /**
  * What the driver must do, in order. `power-down` and `guest-reboot` go through the
- * channel the request named (`guest-reboot` only ever comes with the agent);
- * `restart` is cold (kill, then start again), `reset` + `continue` is QEMU's warm one.
+ * channel the request named (`guest-reboot` comes with every mode but ACPI, which reboots
+ * by fake reboot); `restart` is cold (kill what is left, then start again), `reset` +
+ * `continue` is QEMU's warm one.
  */
 export type PolicyAction =
   | 'start'
