@@ -1,6 +1,7 @@
 export * from './driver/index.js';
 export * from './errors/index.js';
 export * from './events/index.js';
+export * from './host/index.js';
 export * from './jobs/index.js';
 export * from './lifecycle/index.js';
 export * from './registry/index.js';

@@ -16,6 +16,7 @@ import {
   domainGoneError,
   type EventBus,
   formatDomainXml,
+  hostNodeInfo,
   JobLocks,
   type NodeInfo,
   type PowerRequestMode,
@@ -40,7 +41,7 @@ import {
 import type { QemuCaps } from './caps/index.js';
 import { postParseForQemu } from './define/index.js';
 import type { QemuDriverPaths } from './driver-paths.js';
-import { hostNodeInfo } from './host-node-info.js';
+
 import { validateQemuLifecycle } from './lifecycle-support.js';
 import { checkNativeFormat, qemuArgvText } from './native-argv.js';
 import { isQemuWithMonitor } from './process/index.js';

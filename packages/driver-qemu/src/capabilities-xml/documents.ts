@@ -1,14 +1,20 @@
-import { type DomainCapabilitiesOptions, VIRT_TYPES, VirtError, writeXml } from '@virtkit/core';
+import {
+  type DomainCapabilitiesOptions,
+  HOST_ARCH,
+  readHostFacts,
+  VIRT_TYPES,
+  VirtError,
+  writeXml,
+} from '@virtkit/core';
 import { resolveEmulator } from '../capabilities-source.js';
 import { findMachine, type QemuCaps } from '../caps/index.js';
-import { HOST_ARCH } from '../host-arch.js';
+
 import { errnoText } from '../process/errno-text.js';
 import { domainCapsXml } from './domain-caps.js';
 import { writeIndented } from './element.js';
 import { loadFirmwareDescriptors } from './firmware-descriptors.js';
 import { guestXml } from './guests.js';
 import { hostXml } from './host.js';
-import { readHostFacts } from './host-facts.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

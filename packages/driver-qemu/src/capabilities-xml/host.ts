@@ -1,6 +1,5 @@
-import type { XmlElement } from '@virtkit/core';
+import type { HostCell, HostFacts, XmlElement } from '@virtkit/core';
 import { el } from './element.js';
-import type { HostCell, HostFacts } from './host-facts.js';
 
 /** What the host section needs besides the host itself. */
 export interface HostContext {

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseCpuSet } from '@virtkit/core';
+import { parseCpuSet } from '../xml/index.js';
 
 /** What the host capabilities say about this machine, read from /proc and /sys. */
 export interface HostFacts {
@@ -10,6 +10,8 @@ export interface HostFacts {
     vendor?: string;
     microcode?: number;
     signature?: { family: number; model: number; stepping: number };
+    /** The first CPU's clock, as /proc/cpuinfo says it. */
+    mhz?: number;
     tscHz?: number;
     tscScaling: boolean;
     physBits?: number;
@@ -213,6 +215,7 @@ async function cachesOf(cpuIds: readonly number[]): Promise<HostFacts['caches']>
   return [...banks.values()];
 }
 
+/** This machine as libvirt's host capabilities and node info describe it, for `arch`. */
 export async function readHostFacts(arch: string): Promise<HostFacts> {
   const info = await cpuInfo();
   const field = (name: string) => info.fields.get(name);
@@ -247,6 +250,7 @@ export async function readHostFacts(arch: string): Promise<HostFacts> {
           stepping: Number(field('stepping')),
         },
       }),
+      ...(mhz > 0 && { mhz }),
       ...(info.flags.includes('tsc_known_freq') && mhz > 0 && { tscHz: Math.round(mhz * 1000) * 1000 }),
       tscScaling: info.flags.includes('tsc_scale'),
       ...(physBits !== undefined && { physBits: Number(physBits) }),
