@@ -42,6 +42,12 @@ export interface DriverConformanceOptions {
    * from the destroy's SIGTERM first: `['shutdown(host)', 'stopped(destroyed)']`.
    */
   destroyEvents?: readonly string[];
+  /**
+   * Whether a guest that shuts down reports `shutdown(finished|guest|host)` before
+   * `stopped(shutdown)`; default true. libvirt's LXC driver has no such step: its container's
+   * init just ends, and only `stopped(shutdown)` is raised.
+   */
+  shutdownEvent?: boolean;
   /** The driver's own answers where libvirt's drivers differ; the rest are the QEMU driver's. */
   refusals?: Partial<Record<RefusalCase, RefusalExpectation>>;
   /** How long to wait for each asynchronous event; default 10 s. */

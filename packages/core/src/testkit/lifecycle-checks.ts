@@ -70,9 +70,14 @@ export function shutdownChecks(check: Check): void {
     await h.requires(ctx, 'defineXml', 'start', 'shutdown');
     const { dom, events } = await h.running();
     await dom.shutdown();
-    await events.next(lifecycle('shutdown'), 'shutdown(finished|guest|host)');
+    if (h.options.shutdownEvent !== false) {
+      await events.next(lifecycle('shutdown'), 'shutdown(finished|guest|host)');
+    }
     await events.next(lifecycle('stopped', 'shutdown'), 'stopped(shutdown)');
     expect(await dom.getState()).toEqual({ state: 'shutoff', reason: 'shutdown' });
+    expect(events.names.filter((name) => name.startsWith('shutdown('))).toHaveLength(
+      h.options.shutdownEvent === false ? 0 : 1,
+    );
   });
 }
 

@@ -1,0 +1,233 @@
+import { readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseDomainXml } from '@virtkit/core';
+import { execa, type ResultPromise } from 'execa';
+import { type ContainerCgroup, createContainerCgroup } from '../cgroup/index.js';
+import {
+  createVeths,
+  deleteVeths,
+  moveVethsInto,
+  needsOwnNetwork,
+  planVeths,
+  type VethPlan,
+} from '../host-network/index.js';
+import { ConsoleRelay } from './console-relay.js';
+import { containerEnv } from './container-env.js';
+import { containerCommand, SETUP_FILES, type SetupPlan, setupScript } from './container-setup.js';
+import { findHostTools } from './host-tools.js';
+import { readIdMap, writeIdMap } from './id-map.js';
+import { MonitorServer } from './monitor-server.js';
+import { type ControllerMessage, RUN_FILES } from './protocol.js';
+import { SetupChannel } from './setup-channel.js';
+
+type ExitMessage = Extract<ControllerMessage, { event: 'exit' }>;
+
+/** `script -e` passes on init's end: 128 + 1 is SIGHUP, which reboot(2) inside a pid namespace sends. */
+const REBOOT_STATUS = 129;
+
+/**
+ * One container's life, from live.xml to the final `exit` message and cleanup. The caller (the
+ * controller's main) exits when this resolves.
+ */
+export class ContainerRun {
+  private phase: 'starting' | 'running' = 'starting';
+  private initPid: number | undefined;
+  private cgroup: ContainerCgroup | undefined;
+  private plans: VethPlan[] = [];
+  private child: ResultPromise | undefined;
+  private channel: SetupChannel | undefined;
+  private terminated = false;
+  private readonly monitor: MonitorServer;
+  private readonly console: ConsoleRelay;
+
+  constructor(private readonly runDir: string) {
+    this.monitor = new MonitorServer(join(runDir, RUN_FILES.monitor), () => this.status());
+    this.console = new ConsoleRelay(join(runDir, RUN_FILES.console));
+  }
+
+  private path(name: string): string {
+    return join(this.runDir, name);
+  }
+
+  private veths() {
+    return this.plans.map((p) => ({ hostName: p.hostName, guestName: p.guestName }));
+  }
+
+  private status(): ControllerMessage {
+    return {
+      event: 'status',
+      phase: this.phase,
+      initPid: this.initPid,
+      cgroup: this.cgroup?.placement,
+      veths: this.veths(),
+    };
+  }
+
+  /** Runs the container to its end; never throws: every failure becomes an `exit` with reason error. */
+  async run(): Promise<ExitMessage> {
+    let exit: ExitMessage;
+    try {
+      await this.monitor.listen();
+      await this.console.listen();
+      exit = await this.start();
+    } catch (error) {
+      exit = { event: 'exit', reason: 'error', message: (error as Error).message };
+    }
+    if (this.terminated) exit = { event: 'exit', reason: 'error', message: 'controller terminated' };
+    console.error(`container ended: ${exit.reason}${exit.message ? `: ${exit.message}` : ''}`);
+    await this.finish(exit);
+    return exit;
+  }
+
+  /** SIGTERM to the controller: kill the container, which then ends the run as an error. */
+  async terminate(): Promise<void> {
+    this.terminated = true;
+    await this.channel?.close();
+    if (this.cgroup) await this.cgroup.killAll().catch((e: Error) => console.error(`killAll: ${e.message}`));
+    if (this.initPid !== undefined) signal(this.initPid, 'SIGKILL');
+    // Before the cgroup and pid exist, killing `script` hangs up the pty and unshare kills its child.
+    if (this.child?.pid !== undefined) signal(this.child.pid, 'SIGKILL');
+  }
+
+  private async start(): Promise<ExitMessage> {
+    const def = parseDomainXml(await readFile(this.path(RUN_FILES.def), 'utf8'));
+    const tools = await findHostTools();
+    const idMap = readIdMap(def);
+    const ownNetwork = needsOwnNetwork(def);
+    this.plans = await planVeths(def);
+    this.cgroup = await createContainerCgroup(def.name, process.pid);
+    await this.cgroup.applyLimits(def);
+    await createVeths(this.plans);
+    this.channel = await SetupChannel.create(this.path(SETUP_FILES.out), this.path(SETUP_FILES.in));
+    const plan: SetupPlan = {
+      runDir: this.runDir,
+      def,
+      tools,
+      procsFiles: this.cgroup.procsFiles(),
+      ownNetwork,
+      userNamespace: idMap !== undefined,
+    };
+    await writeFile(this.path(SETUP_FILES.script), setupScript(plan), { mode: 0o644 });
+    await writeFile(this.path(SETUP_FILES.err), '', { mode: 0o600 });
+    if (this.terminated) throw new Error('controller terminated');
+
+    const { file, args } = containerCommand(plan);
+    const child = execa(file, args, {
+      env: containerEnv(def),
+      extendEnv: false,
+      cwd: '/',
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'inherit',
+      buffer: false,
+      reject: false,
+      cleanup: false,
+    });
+    this.child = child;
+    if (child.stdout && child.stdin) this.console.attach(child.stdout, child.stdin);
+    let execd = false;
+    const handshake = (async () => {
+      const channel = this.channel as SetupChannel;
+      const first = await channel.nextLine();
+      if (first === undefined) return;
+      const pid = Number(first.match(/^pid (\d+)$/)?.[1]);
+      if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`unexpected setup report '${first}'`);
+      this.initPid = pid;
+      if (idMap) await writeIdMap(pid, idMap);
+      await moveVethsInto(this.plans, pid);
+      await channel.sendGo();
+      const second = await channel.nextLine();
+      if (second === undefined) return;
+      if (second !== 'exec') throw new Error(`unexpected setup report '${second}'`);
+      execd = true;
+      this.phase = 'running';
+      await this.monitor.send({
+        event: 'running',
+        initPid: pid,
+        cgroup: (this.cgroup as ContainerCgroup).placement,
+        veths: this.veths(),
+      });
+    })();
+    // A failed step of the handshake ends the container: the shell waits for `go` forever otherwise.
+    const handshakeError = handshake.then(
+      () => undefined,
+      async (error: Error) => {
+        await this.terminate();
+        this.terminated = false;
+        return error;
+      },
+    );
+    const result = await child;
+    await this.channel.close();
+    const failed = await handshakeError;
+    this.console.detach();
+    if (failed) return { event: 'exit', reason: 'error', message: failed.message };
+    if (!execd) {
+      const text = await setupErrorText(this.path(SETUP_FILES.err));
+      const why = text || `setup ended with ${result.signal ?? `status ${result.exitCode}`}`;
+      return { event: 'exit', reason: 'error', message: `guest failed to start: ${why}` };
+    }
+    return { event: 'exit', reason: result.exitCode === REBOOT_STATUS ? 'reboot' : 'shutdown' };
+  }
+
+  /** Reports the end, then removes what this run made; the manager removes the run directory. */
+  private async finish(exit: ExitMessage): Promise<void> {
+    const delivered = await this.monitor.send(exit);
+    // A later manager learns how the container ended from this file.
+    if (!delivered) await writeAtomically(this.path(RUN_FILES.exit), `${JSON.stringify(exit)}\n`);
+    await this.cleanup();
+    await this.monitor.close();
+  }
+
+  private async cleanup(): Promise<void> {
+    const step = async (what: string, action: () => Promise<unknown>) => {
+      try {
+        await action();
+      } catch (error) {
+        console.error(`cleanup: ${what}: ${(error as Error).message}`);
+      }
+    };
+    await this.console.close();
+    await step('channel', async () => this.channel?.close());
+    const cgroup = this.cgroup;
+    if (cgroup) {
+      await step('cgroup kill', () => cgroup.killAll());
+      await step('cgroup remove', () => cgroup.remove());
+    }
+    if (this.plans.length > 0) await step('veths', () => deleteVeths(this.plans.map((p) => p.hostName)));
+    for (const name of [SETUP_FILES.script, SETUP_FILES.err, SETUP_FILES.out, SETUP_FILES.in]) {
+      await step(name, () => rm(this.path(name), { force: true }));
+    }
+    // rmdir, never a recursive rm: the staging dir is only ever an empty mount point on the host.
+    await step('dev stage', () => rmdir(this.path(SETUP_FILES.devStage)).catch(ignoreMissing));
+  }
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/** The setup shell's last complaint: the line that says why the container could not start. */
+async function setupErrorText(path: string): Promise<string> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    // mount(8) follows its error with a hint that says nothing about this failure.
+    .filter((l) => l !== '' && !l.startsWith('dmesg(1)'));
+  return lines.at(-1) ?? '';
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = `${path}.tmp`;
+  await writeFile(temp, text, { mode: 0o600, flush: true });
+  await rename(temp, path);
+}

@@ -1,0 +1,20 @@
+import { type ChardevDef, type DomainDef, VirtError } from '@virtkit/core';
+
+const unsupported = (detail: string) => new VirtError('CONFIG_UNSUPPORTED', detail, { domain: 'LXC' });
+
+/** The consoles of a definition, in order: the first is the container's /dev/console. */
+export function consolesOf(def: DomainDef): ChardevDef[] {
+  return def.devices.filter((d): d is ChardevDef => d.kind === 'console');
+}
+
+/**
+ * What virLXCProcessStart checks before it starts a controller: a container needs a PTY console
+ * (its /dev/console), and only PTY consoles can be given to it.
+ */
+export function validateForStart(def: DomainDef): void {
+  const consoles = consolesOf(def);
+  if (consoles.length === 0) throw unsupported('At least one PTY console is required');
+  if (consoles.some((console) => console.source.type !== 'pty')) {
+    throw unsupported('Only PTY console types are supported');
+  }
+}
