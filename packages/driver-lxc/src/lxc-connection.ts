@@ -16,6 +16,7 @@ import {
   domainGoneError,
   type EventBus,
   formatDomainXml,
+  HOST_ARCH,
   isProcessAlive,
   parseDomainXml,
   type SecurityLabel,
@@ -35,7 +36,7 @@ import {
   readExitFile,
   reattachContainer,
 } from './controller-client/index.js';
-import { consolesOf, hostArch, postParseForLxc } from './define/index.js';
+import { consolesOf, postParseForLxc } from './define/index.js';
 import { type LxcDriverPaths, logPathOf, runDirOf } from './driver-paths.js';
 import { LxcDomain, type LxcDomainHost, type LxcDriverData } from './lxc-domain.js';
 import { lxcDomainXmlFromNative } from './native/index.js';
@@ -123,7 +124,7 @@ export class LxcConnection implements DriverConnection {
     await mkdir(options.paths.logDir, { recursive: true, mode: 0o700 });
     // A definition that no longer parses is skipped, as libvirt skips it with a warning.
     const { entries } = await options.configStore.listConfigs((xml) =>
-      parseDomainXml(xml, { inactive: true, defaultArch: hostArch() }),
+      parseDomainXml(xml, { inactive: true, defaultArch: HOST_ARCH }),
     );
     for (const { value } of entries) {
       connection.#domains.set(value.uuid, new LxcDomain(value, true, connection.#host));
@@ -157,7 +158,7 @@ export class LxcConnection implements DriverConnection {
     for (const { name, value: status } of entries) {
       let live: DomainDef;
       try {
-        live = parseDomainXml(status.liveXml, { defaultArch: hostArch() });
+        live = parseDomainXml(status.liveXml, { defaultArch: HOST_ARCH });
       } catch (error) {
         this.#leaveUnmanaged(name, error);
         continue;
@@ -399,7 +400,7 @@ export class LxcConnection implements DriverConnection {
 
   /** A new definition as libvirt's define and create see it: parsed, then the LXC post-parse. */
   #parse(xml: string): DomainDef {
-    return postParseForLxc(parseDomainXml(xml, { inactive: true, defaultArch: hostArch() }));
+    return postParseForLxc(parseDomainXml(xml, { inactive: true, defaultArch: HOST_ARCH }));
   }
 
   /** The domain `def` replaces, if any; refuses a name or uuid another domain has. */

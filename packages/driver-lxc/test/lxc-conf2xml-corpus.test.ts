@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatDomainXml, parseDomainXml, VirtError } from '@virtkit/core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { lxcDomainXmlFromNative } from '../src/index.js';
+import { type Connection, formatDomainXml, openConnection, parseDomainXml, VirtError } from '@virtkit/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { driver, lxcDomainXmlFromNative } from '../src/index.js';
 
 const DATA = join(import.meta.dirname, '../../../../shared/libvirt-testdata/lxc');
 const UUID = 'c7a5fdbd-edaf-9455-926a-d65c16db1809';
@@ -64,6 +66,30 @@ describe('lxc xml2xml round trip through core', () => {
       const input = readFileSync(join(DATA, row.input), 'utf8');
       const want = readFileSync(join(DATA, row.output), 'utf8');
       expect(formatDomainXml(parseDomainXml(input))).toBe(want);
+    });
+  }
+});
+
+describe('lxc xml2xml round trip through the LXC driver (define, dumpxml --inactive)', () => {
+  let root: string;
+  let conn: Connection;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'vkl-xml2xml-'));
+    conn = await openConnection(`lxc:///embed?root=${root}`, { drivers: [driver], env: process.env });
+  });
+  afterAll(async () => {
+    await conn.close();
+    await rm(root, { recursive: true, force: true });
+  });
+  for (const row of xml2xml) {
+    it(row.name, async () => {
+      const input = readFileSync(join(DATA, row.input), 'utf8');
+      const dom = await conn.defineXml(input);
+      try {
+        expect(await dom.getXmlDesc({ inactive: true })).toBe(readFileSync(join(DATA, row.output), 'utf8'));
+      } finally {
+        await dom.undefine();
+      }
     });
   }
 });

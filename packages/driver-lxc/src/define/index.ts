@@ -1,2 +1,2 @@
-export { DEFAULT_LXC_EMULATOR, hostArch, postParseForLxc } from './post-parse.js';
+export { DEFAULT_LXC_EMULATOR, postParseForLxc } from './post-parse.js';
 export { consolesOf, validateForStart } from './validate-start.js';

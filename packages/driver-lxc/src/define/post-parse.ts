@@ -1,19 +1,11 @@
-import { arch } from 'node:os';
-import { type ChardevDef, type DomainDef, VirtError } from '@virtkit/core';
+import { type ChardevDef, type DomainDef, HOST_ARCH, VirtError } from '@virtkit/core';
 
 /** Debian's libvirt_lxc: what libvirt's LXC capabilities name as the guests' emulator. */
 export const DEFAULT_LXC_EMULATOR = '/usr/lib/libvirt/libvirt_lxc';
 
-const NODE_ARCHES: Record<string, string> = { x64: 'x86_64', ia32: 'i686', arm64: 'aarch64', arm: 'armv7l' };
-
-/** The host's architecture by libvirt's name. */
-export function hostArch(): string {
-  return NODE_ARCHES[arch()] ?? arch();
-}
-
 /** What libvirt's LXC capabilities offer: exe guests of the host's arch (and i686 on x86_64). */
 function supportedArches(): string[] {
-  const host = hostArch();
+  const host = HOST_ARCH;
   return host === 'x86_64' ? ['x86_64', 'i686'] : [host];
 }
 
@@ -37,7 +29,7 @@ function noCapabilities(def: DomainDef, arch: string): VirtError {
  */
 export function postParseForLxc(input: DomainDef): DomainDef {
   const def = structuredClone(input);
-  const arch = def.os.arch ?? hostArch();
+  const arch = def.os.arch ?? HOST_ARCH;
   if (def.type !== 'lxc' || def.os.type !== 'exe' || !supportedArches().includes(arch)) {
     throw noCapabilities(def, arch);
   }
