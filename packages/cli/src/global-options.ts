@@ -6,6 +6,8 @@ export interface GlobalOptions {
   timing: boolean;
   keepaliveInterval?: number;
   keepaliveCount?: number;
+  /** `-e`: the console's escape sequence, `^]` unless given. */
+  escape?: string;
   /** Words after the options: a command string, or a command and its arguments. */
   rest: string[];
 }
@@ -132,9 +134,10 @@ function apply(
     case 'd':
       return debugLevel(value as string, warnings);
     case 'e':
-      return validEscape(value as string)
-        ? undefined
-        : { kind: 'error', message: `Invalid string '${value}' for escape sequence` };
+      if (!validEscape(value as string))
+        return { kind: 'error', message: `Invalid string '${value}' for escape sequence` };
+      options.escape = value;
+      return undefined;
     case 'h':
       return { kind: 'help' };
     case 'k':

@@ -40,6 +40,7 @@ export async function runVirtkit(argv: readonly string[], io: VirtkitIo): Promis
       readonly: options.readonly,
       quiet: options.quiet,
       timing: options.timing,
+      ...(options.escape !== undefined ? { escape: options.escape } : {}),
       keepalive:
         (options.keepaliveInterval ?? 0) > 0 ||
         (options.keepaliveCount !== undefined && options.keepaliveInterval !== 0)

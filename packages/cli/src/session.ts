@@ -27,6 +27,8 @@ export interface SessionSettings {
   timing: boolean;
   /** A keepalive asked for (`-k N>0`, `-K`): refused by in-process drivers, as libvirt's are. */
   keepalive: { intervalSeconds: number; count: number } | undefined;
+  /** The console's escape sequence as given to `-e` (virsh's default `^]`). */
+  escape?: string;
 }
 
 /**

@@ -46,6 +46,7 @@ describe('interactive shell', () => {
         'domname',
         'domstate',
         'domuuid',
+        'domxml-from-native',
         'domxml-to-native',
       ],
       'dom',

@@ -12,6 +12,8 @@ export interface DaemonPaths {
   readonly serverKey: string;
   /** The root qemu:///system is served from, or undefined for the driver's own system/session paths. */
   readonly qemuRoot: string | undefined;
+  /** The root lxc:///system is served from, or undefined for the driver's own system paths. */
+  readonly lxcRoot: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -34,12 +36,23 @@ function inRunDir(runDir: string) {
  */
 export function daemonPaths(root: string | undefined, env: Env, privileged: boolean): DaemonPaths {
   if (root !== undefined) {
-    return { ...inRunDir(join(root, 'run')), ...pki(join(root, 'pki')), qemuRoot: join(root, 'qemu') };
+    return {
+      ...inRunDir(join(root, 'run')),
+      ...pki(join(root, 'pki')),
+      qemuRoot: join(root, 'qemu'),
+      lxcRoot: join(root, 'lxc'),
+    };
   }
-  if (privileged) return { ...inRunDir('/run/virtkit'), ...pki('/etc/pki'), qemuRoot: undefined };
+  if (privileged)
+    return { ...inRunDir('/run/virtkit'), ...pki('/etc/pki'), qemuRoot: undefined, lxcRoot: undefined };
   const runtime = env.XDG_RUNTIME_DIR;
   const home = env.HOME;
   if (!runtime && !home) throw new VirtError('INTERNAL_ERROR', 'neither XDG_RUNTIME_DIR nor HOME is set');
   const runDir = runtime ? join(runtime, 'virtkit') : join(home as string, '.cache', 'virtkit', 'run');
-  return { ...inRunDir(runDir), ...pki(join(home ?? runDir, '.pki')), qemuRoot: undefined };
+  return {
+    ...inRunDir(runDir),
+    ...pki(join(home ?? runDir, '.pki')),
+    qemuRoot: undefined,
+    lxcRoot: undefined,
+  };
 }

@@ -1,6 +1,6 @@
 import type { Server } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { acquireStateLock, isVirtError, type StateLock, VirtError } from '@virtkit/core';
+import { acquireStateLock, isVirtError, type StateLock, VirtError, type VirtUri } from '@virtkit/core';
 import { DriverHub, type Logger, serveClient } from '@virtkit/remote';
 import type { DaemonPaths } from './daemon-paths.js';
 import { IdleTimer } from './idle-timer.js';
@@ -10,17 +10,27 @@ import { closeServer, listenUnix, prepareRunDir } from './unix-listeners.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The hub of one daemon: qemu:///system (and /session) served from `--root`'s tree when given. */
+/**
+ * The URI a client's URI is served by: under `--root`, qemu:///system (and /session) and
+ * lxc:///system come from the root's own tree, as embedded drivers.
+ */
+export function redirectUnderRoot(paths: DaemonPaths, uri: VirtUri): string | undefined {
+  if (uri.transport !== undefined || uri.host !== undefined) return undefined;
+  const { qemuRoot, lxcRoot } = paths;
+  if (qemuRoot !== undefined && uri.scheme === 'qemu' && (uri.path === '/system' || uri.path === '/session'))
+    return `qemu:///embed?root=${qemuRoot}`;
+  if (lxcRoot !== undefined && uri.scheme === 'lxc' && uri.path === '/system')
+    return `lxc:///embed?root=${lxcRoot}`;
+  return undefined;
+}
+
+/** The hub of one daemon: the stateful drivers' system URIs served from `--root`'s tree when given. */
 export function createHub(paths: DaemonPaths, log: Logger, env: Env, privileged: boolean): DriverHub {
-  const { qemuRoot } = paths;
   return new DriverHub({
     // The daemon depends on the driver packages; resolve them from here, not from core.
     importDriver: (specifier) => import(specifier),
     defaultUri: privileged ? 'qemu:///system' : 'qemu:///session',
-    redirect: (uri) =>
-      qemuRoot !== undefined && uri.scheme === 'qemu' && (uri.path === '/system' || uri.path === '/session')
-        ? `qemu:///embed?root=${qemuRoot}`
-        : undefined,
+    redirect: (uri) => redirectUnderRoot(paths, uri),
     env,
     log,
   });

@@ -2,6 +2,7 @@
 
 export { createRemoteDriver, driver } from './client/driver.js';
 export type { RemoteDriverOptions } from './client/open-remote.js';
+export { RemoteStream } from './client/remote-stream.js';
 export { KEEPALIVE_DEFAULTS, RpcClient } from './client/rpc-client.js';
 export type { DaemonCommand } from './client/transport/daemon-autostart.js';
 export {
@@ -18,5 +19,6 @@ export * from './generated/virnet-protocol.js';
 export { DriverHub, type DriverHubOptions } from './server/driver-hub.js';
 export { LOG_LEVELS, type Logger, type LogLevel, SILENT_LOGGER } from './server/logger.js';
 export { type ServeClientOptions, serveClient } from './server/serve-client.js';
+export { ServerStream, StreamReply } from './server/server-stream.js';
 export * from './wire/index.js';
 export * from './xdr/index.js';

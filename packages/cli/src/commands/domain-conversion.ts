@@ -4,6 +4,22 @@ import { readXmlFile } from './read-xml-file.js';
 /** virsh's domain XML ↔ native config commands (Domain Management group). */
 export const DOMAIN_CONVERSION_COMMANDS: readonly CommandDef[] = [
   {
+    name: 'domxml-from-native',
+    help: 'Convert native config to domain XML',
+    desc: 'Convert native guest configuration format to domain XML format.',
+    options: [
+      { name: 'format', type: 'data', help: 'source config data format', required: true },
+      { name: 'config', type: 'data', help: 'config data file to import from', required: true },
+    ],
+    run: async (session, options) => {
+      const format = session.requireString(options, 'format');
+      const config = await readXmlFile(session, session.requireString(options, 'config'));
+      const xml = await (await session.connection()).domainXmlFromNative(format, config);
+      session.print(xml);
+      return true;
+    },
+  },
+  {
     name: 'domxml-to-native',
     help: 'Convert domain XML to native config',
     desc: 'Convert domain XML config to a native guest configuration format.',

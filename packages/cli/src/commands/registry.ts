@@ -1,4 +1,5 @@
 import type { CommandGroup } from '../command-types.js';
+import { DOMAIN_CONSOLE_COMMANDS } from './domain-console.js';
 import { DOMAIN_CONVERSION_COMMANDS } from './domain-conversion.js';
 import { DOMAIN_EVENT_COMMANDS } from './domain-events.js';
 import { DOMAIN_MANAGEMENT_COMMANDS } from './domain-management.js';
@@ -11,7 +12,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   {
     name: 'Domain Management',
     keyword: 'domain',
-    commands: [...DOMAIN_MANAGEMENT_COMMANDS, ...DOMAIN_CONVERSION_COMMANDS],
+    commands: [...DOMAIN_MANAGEMENT_COMMANDS, ...DOMAIN_CONSOLE_COMMANDS, ...DOMAIN_CONVERSION_COMMANDS],
   },
   { name: 'Domain Monitoring', keyword: 'monitor', commands: DOMAIN_MONITOR_COMMANDS },
   { name: 'Domain Events', keyword: 'events', commands: DOMAIN_EVENT_COMMANDS },

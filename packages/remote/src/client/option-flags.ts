@@ -34,6 +34,8 @@ export const UNDEFINE_FLAGS = {
   tpm: 32,
   keepTpm: 64,
 } as const;
+/** virDomainConsoleFlags. */
+export const CONSOLE_FLAGS = { force: 1, safe: 2 } as const;
 export const VCPU_FLAGS = { live: 1, config: 2, maximum: 4, guest: 8 } as const;
 
 /** virDomainShutdownFlagValues, which virDomainRebootFlagValues repeats bit for bit. */

@@ -1,4 +1,6 @@
+import type { Duplex } from 'node:stream';
 import {
+  type ConsoleOptions,
   type CreateOptions,
   type DefineOptions,
   type DestroyOptions,
@@ -22,8 +24,11 @@ import {
   type XmlDescOptions,
 } from '@virtkit/core';
 import * as P from '../generated/remote-protocol.js';
+import { REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION } from '../wire/index.js';
+import { encodeXdr } from '../xdr/index.js';
 import { fromWireDomain, toWireDomain, uuidToBytes } from './domain-wire.js';
 import {
+  CONSOLE_FLAGS,
   CREATE_FLAGS,
   DEFINE_FLAGS,
   DESTROY_FLAGS,
@@ -254,6 +259,21 @@ export class RemoteConnection implements DriverConnection {
     return { label: cString(ret.label), enforcing: ret.enforcing !== 0 };
   }
 
+  /** virDomainOpenConsole: the reply opens a stream on the call's serial, read and written both ways. */
+  openConsole(domain: DomainRef, options: ConsoleOptions): Promise<Duplex> {
+    const args: P.RemoteDomainOpenConsoleArgs = {
+      dom: toWireDomain(domain),
+      dev_name: options.devName ?? null,
+      flags: toFlags<Pick<ConsoleOptions, 'force' | 'safe'>>(CONSOLE_FLAGS, options),
+    };
+    return this.#rpc.openStream(
+      REMOTE_PROGRAM,
+      REMOTE_PROTOCOL_VERSION,
+      P.REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
+      encodeXdr(P.RemoteDomainOpenConsoleArgs, args),
+    );
+  }
+
   async getHostname(): Promise<string> {
     return (await this.#call<P.RemoteConnectGetHostnameRet>(P.REMOTE_PROC_CONNECT_GET_HOSTNAME)).hostname;
   }
@@ -320,6 +340,14 @@ export class RemoteConnection implements DriverConnection {
       },
     );
     return ret.nativeConfig;
+  }
+
+  async domainXmlFromNative(format: string, config: string): Promise<string> {
+    const ret = await this.#call<P.RemoteConnectDomainXmlFromNativeRet>(
+      P.REMOTE_PROC_CONNECT_DOMAIN_XML_FROM_NATIVE,
+      { nativeFormat: format, nativeConfig: config, flags: 0 },
+    );
+    return ret.domainXml;
   }
 
   async setKeepAlive(intervalSeconds: number, count: number): Promise<void> {

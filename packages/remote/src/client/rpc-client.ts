@@ -15,6 +15,7 @@ import {
   PacketDecoder,
 } from '../wire/index.js';
 import { decodeXdr } from '../xdr/index.js';
+import { RemoteStream } from './remote-stream.js';
 
 /** A message the server sent without being asked: an event (type MESSAGE). */
 export type MessageListener = (header: MessageHeader, body: Uint8Array) => void;
@@ -44,6 +45,8 @@ export class RpcClient {
   readonly #stream: Duplex;
   readonly #decoder = new PacketDecoder();
   readonly #pending = new Map<number, Pending>();
+  /** Open streams by the serial of the call that opened them. */
+  readonly #streams = new Map<number, RemoteStream>();
   readonly #onMessage: MessageListener;
   readonly #closedListeners = new Set<(error: VirtError | undefined) => void>();
   #serial = 0;
@@ -74,6 +77,37 @@ export class RpcClient {
       this.#pending.set(serial, { resolve, reject });
       this.#stream.write(packet);
     });
+  }
+
+  /**
+   * Sends a CALL that opens a stream (a procedure marked @readstream/@writestream) and resolves,
+   * once the server's REPLY says the stream is open, to it as a Duplex. The stream is registered
+   * before the CALL goes out, since the server's data may follow its REPLY in the same read.
+   */
+  async openStream(prog: number, vers: number, proc: number, body: Uint8Array): Promise<RemoteStream> {
+    if (this.#closed) throw this.#closed;
+    const serial = this.#serial + 1;
+    const stream = new RemoteStream(
+      { prog, vers, proc, serial },
+      {
+        write: (packet) => {
+          if (!this.#closed) this.#stream.write(packet);
+        },
+        release: () => {
+          if (this.#streams.get(serial) === stream) this.#streams.delete(serial);
+        },
+      },
+    );
+    this.#streams.set(serial, stream);
+    try {
+      await this.call(prog, vers, proc, body);
+    } catch (error) {
+      this.#streams.delete(serial);
+      // Never opened: there is nothing to abort on the server.
+      stream.connectionClosed(error as VirtError);
+      throw error;
+    }
+    return stream;
   }
 
   /**
@@ -149,7 +183,16 @@ export class RpcClient {
       this.#onMessage(header, body);
       return;
     }
+    if (header.type === MessageType.STREAM) {
+      // Data after a stream was let go of is dropped, as libvirt's client does.
+      this.#streams.get(header.serial)?.receive(header.status, body);
+      return;
+    }
     const pending = this.#pending.get(header.serial);
+    if (header.type === MessageType.REPLY && !pending) {
+      this.#streams.get(header.serial)?.replied(header.status, body);
+      return;
+    }
     if (header.type !== MessageType.REPLY || !pending) return;
     this.#pending.delete(header.serial);
     if (header.status === MessageStatus.OK) pending.resolve(body);
@@ -172,6 +215,9 @@ export class RpcClient {
     clearInterval(this.#keepaliveTimer);
     for (const pending of this.#pending.values()) pending.reject(this.#closed);
     this.#pending.clear();
+    const streams = [...this.#streams.values()];
+    this.#streams.clear();
+    for (const stream of streams) stream.connectionClosed(this.#closed);
     for (const listener of this.#closedListeners) listener(error);
   }
 }

@@ -22,6 +22,7 @@ import type { DriverHub } from './driver-hub.js';
 import { KeepaliveMonitor, type KeepaliveSettings, SERVER_KEEPALIVE } from './keepalive-monitor.js';
 import { type Logger, SILENT_LOGGER } from './logger.js';
 import { REMOTE_HANDLERS } from './procedures/index.js';
+import { ServerStream, StreamReply } from './server-stream.js';
 import { unsupportedProcedure } from './unsupported-procedure.js';
 
 export interface ServeClientOptions {
@@ -67,9 +68,9 @@ function refusal(header: MessageHeader): VirtError | undefined {
 export function serveClient(stream: Duplex, options: ServeClientOptions): Promise<void> {
   const log = options.log ?? SILENT_LOGGER;
   const decoder = new PacketDecoder();
-  const send = (packet: Uint8Array): void => {
-    if (stream.writable) stream.write(packet);
-  };
+  const send = (packet: Uint8Array): boolean => (stream.writable ? stream.write(packet) : true);
+  /** Streams opened by this client's calls, by the call's serial. */
+  const streams = new Map<number, ServerStream>();
   const keepalive = new KeepaliveMonitor(
     options.keepalive ?? SERVER_KEEPALIVE,
     () => send(keepalivePing()),
@@ -99,8 +100,9 @@ export function serveClient(stream: Duplex, options: ServeClientOptions): Promis
       ),
   });
 
-  const reply = (header: MessageHeader, status: number, body: Uint8Array): void =>
+  const reply = (header: MessageHeader, status: number, body: Uint8Array): void => {
     send(encodePacket({ ...header, type: MessageType.REPLY, status }, body));
+  };
 
   const fail = (header: MessageHeader, error: unknown): void => {
     if (!isVirtError(error))
@@ -116,10 +118,28 @@ export function serveClient(stream: Duplex, options: ServeClientOptions): Promis
       if (!info) throw rpcError(`unknown procedure: ${header.proc}`);
       const args = info.args ? decodeXdr(info.args, body) : undefined;
       const result = await (handler ? handler(session, args) : unsupportedProcedure(session, info.name));
+      if (result instanceof StreamReply) {
+        openStream(header, result, info.ret ? encodeXdr(info.ret, result.ret) : new Uint8Array(0));
+        return;
+      }
       reply(header, MessageStatus.OK, info.ret ? encodeXdr(info.ret, result) : new Uint8Array(0));
     } catch (error) {
       fail(header, error);
     }
+  }
+
+  /** Registers the stream under the call's serial, replies, then lets the driver's data flow. */
+  function openStream(header: MessageHeader, result: StreamReply, body: Uint8Array): void {
+    const { serial } = header;
+    const id = { prog: header.prog, vers: header.vers, proc: header.proc, serial };
+    const output = {
+      write: send,
+      onceDrained: (listener: () => void) => stream.once('drain', listener),
+    };
+    const opened = new ServerStream(id, result.duplex, output, () => streams.delete(serial), log);
+    streams.set(serial, opened);
+    reply(header, MessageStatus.OK, body);
+    opened.start();
   }
 
   function receive(packet: Packet): void {
@@ -127,6 +147,13 @@ export function serveClient(stream: Duplex, options: ServeClientOptions): Promis
     log.log('debug', `prog=${header.prog} proc=${header.proc} type=${header.type} serial=${header.serial}`);
     if (isKeepalive(header)) {
       if (header.proc === KEEPALIVE_PROC_PING) send(keepalivePong());
+      return;
+    }
+    if (header.type === MessageType.STREAM && header.prog === REMOTE_PROGRAM) {
+      const open = streams.get(header.serial);
+      if (open) open.receive(header.status, packet.body);
+      // Data may still arrive after a stream closed: libvirtd drops it too.
+      else log.log('info', `ignoring data of stream ${header.serial}, which is not open`);
       return;
     }
     const refused = refusal(header);
@@ -146,6 +173,7 @@ export function serveClient(stream: Duplex, options: ServeClientOptions): Promis
       if (finished) return;
       finished = true;
       keepalive.stop();
+      for (const open of [...streams.values()]) open.abandon();
       session.close().then(resolve, (error: unknown) => {
         log.log('warning', `closing a client's connection failed: ${(error as Error).message}`);
         resolve();

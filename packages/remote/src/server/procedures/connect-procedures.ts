@@ -118,6 +118,15 @@ export const CONNECT_PROCEDURES = [
       return { nativeConfig: await session.connection.domainXmlToNative(args.nativeFormat, args.domainXml) };
     },
   ),
+  procedure<P.RemoteConnectDomainXmlFromNativeArgs, P.RemoteConnectDomainXmlFromNativeRet>(
+    P.REMOTE_PROC_CONNECT_DOMAIN_XML_FROM_NATIVE,
+    async (session, args) => {
+      checkFlags(args.flags, 0, 'virConnectDomainXMLFromNative');
+      return {
+        domainXml: await session.connection.domainXmlFromNative(args.nativeFormat, args.nativeConfig),
+      };
+    },
+  ),
   procedure<void, P.RemoteNodeGetInfoRet>(P.REMOTE_PROC_NODE_GET_INFO, async (session) => {
     const info = await session.connection.getNodeInfo();
     return {
