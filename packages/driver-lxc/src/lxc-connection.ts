@@ -1,5 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readlink, realpath, writeFile } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import {
   type ConsoleOptions,
@@ -35,6 +36,7 @@ import {
   openConsoleSession,
   readExitFile,
   reattachContainer,
+  SpareControllers,
 } from './controller-client/index.js';
 import { consolesOf, postParseForLxc } from './define/index.js';
 import { type LxcDriverPaths, logPathOf, runDirOf } from './driver-paths.js';
@@ -70,11 +72,14 @@ async function claimAutostart(stateDir: string): Promise<boolean> {
   }
 }
 
-/** Whether `pid` is a controller of the run directory `runDir` (not a recycled pid). */
+/**
+ * Whether `pid` is a controller of the run directory `runDir` (not a recycled pid): a controller
+ * works in its run directory (controller-main.ts), whether it was started for it or as a spare.
+ */
 async function isControllerOf(pid: number, runDir: string): Promise<boolean> {
   if (!(await isProcessAlive(pid))) return false;
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return cmdline.split('\0').includes(runDir);
+  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
+  return cwd === (await realpath(runDir).catch(() => runDir));
 }
 
 /** The kernel's version as libvirt's lxcConnectGetVersion encodes uname's release. */
@@ -95,10 +100,13 @@ export class LxcConnection implements DriverConnection {
   readonly #host: LxcDomainHost;
   /** Domains whose status file could not be read: their container may still run, unwatched. */
   readonly #unmanaged = new Set<string>();
+  readonly #spares: SpareControllers;
 
   private constructor(options: LxcConnectionOptions) {
     this.#options = options;
     const { events, paths, statusStore } = options;
+    // Spares wait in the directory runDirOf puts run directories in.
+    this.#spares = new SpareControllers(join(paths.stateDir, 'run'));
     this.#host = {
       events,
       launch: (def, handlers) =>
@@ -107,6 +115,7 @@ export class LxcConnection implements DriverConnection {
           runDir: runDirOf(paths, def.name),
           logPath: logPathOf(paths, def.name),
           handlers,
+          spares: this.#spares,
         }),
       reattach: (pid, runDir, handlers) => reattachContainer({ pid, runDir, handlers }),
       runDir: (name) => runDirOf(paths, name),
@@ -186,6 +195,7 @@ export class LxcConnection implements DriverConnection {
   }
 
   async close(): Promise<void> {
+    this.#spares.close();
     for (const domain of this.#domains.values()) await domain.detach();
     await this.#options.lock.release();
   }

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DomainDef, formatDomainXml, isProcessAlive, VirtError } from '@virtkit/core';
@@ -11,7 +11,7 @@ import {
 } from '../controller/protocol.js';
 import { deleteVeths } from '../host-network/index.js';
 import { MonitorClient } from './monitor-client.js';
-import { spawnController } from './spawn-controller.js';
+import type { HandedController, SpareControllers } from './spare-controllers.js';
 
 /** What a controller writes to its run directory when it ends with no manager connected. */
 export const EXIT_FILE = 'exit.json';
@@ -82,23 +82,38 @@ export interface LaunchRequest {
   runDir: string;
   logPath: string;
   handlers: RunHandlers;
+  /** Where the run's controller comes from. */
+  spares: SpareControllers;
 }
 
 /**
- * Starts a container (virLXCProcessStart): writes the run directory, spawns its controller,
- * connects to its monitor and waits until init runs. Rejects with libvirt's "guest failed to
- * start" and leaves no process, cgroup, veth or file behind when the container does not come up.
+ * Starts a container (virLXCProcessStart): writes the run directory, hands it to a controller,
+ * connects to its monitor once it listens and waits until init runs. Rejects with libvirt's "guest
+ * failed to start" and leaves no process, cgroup, veth or file behind when the container does not
+ * come up.
  */
 export async function launchContainer(request: LaunchRequest): Promise<ContainerRun> {
-  const { def, runDir, logPath } = request;
+  const { def, runDir, logPath, spares } = request;
   await rm(runDir, { recursive: true, force: true });
   await mkdir(runDir, { recursive: true, mode: 0o700 });
   await writeFile(join(runDir, RUN_FILES.def), formatDomainXml(def), { mode: 0o600 });
-  const { pid, logOffset } = await spawnController(runDir, logPath, def.name);
+  try {
+    return await launchWith(request, await spares.hand(runDir, logPath, def.name, START_TIMEOUT_MS));
+  } finally {
+    spares.refill();
+  }
+}
+
+async function launchWith(request: LaunchRequest, handed: HandedController): Promise<ContainerRun> {
+  const { runDir, logPath } = request;
+  const { pid, logOffset } = handed;
   const monitorPath = join(runDir, RUN_FILES.monitor);
   let run: ContainerRun | undefined;
   try {
-    await waitForSocket(monitorPath, pid, logPath, logOffset, runDir);
+    if (!handed.ready) {
+      const exit = await readExitFile(runDir);
+      throw failedToStart(exit?.message ?? (await readLogSince(logPath, logOffset)));
+    }
     run = await new Promise<ContainerRun>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(lxcError('OPERATION_FAILED', 'timed out waiting for the container to start')),
@@ -115,28 +130,24 @@ export async function launchContainer(request: LaunchRequest): Promise<Container
         if (error) reject(error);
         else resolve(state as ContainerRun);
       };
-      MonitorClient.connect(
-        monitorPath,
-        {
-          onMessage: (message) => {
-            track(state as ContainerRun, message);
-            if (message.event === 'exit') {
-              exited = true;
-              if (started) request.handlers.onExit(message);
-              else finish(failedToStart(message.message));
-            } else if (!started && (message.event === 'running' || message.phase === 'running')) {
-              started = true;
-              finish(undefined);
-            }
-          },
-          onClose: () => {
-            if (exited) return;
-            if (started) request.handlers.onExit(undefined);
-            else void readLogSince(logPath, logOffset).then((log) => finish(failedToStart(log)));
-          },
+      MonitorClient.connect(monitorPath, {
+        onMessage: (message) => {
+          track(state as ContainerRun, message);
+          if (message.event === 'exit') {
+            exited = true;
+            if (started) request.handlers.onExit(message);
+            else finish(failedToStart(message.message));
+          } else if (!started && (message.event === 'running' || message.phase === 'running')) {
+            started = true;
+            finish(undefined);
+          }
         },
-        1000,
-      ).then(
+        onClose: () => {
+          if (exited) return;
+          if (started) request.handlers.onExit(undefined);
+          else void readLogSince(logPath, logOffset).then((log) => finish(failedToStart(log)));
+        },
+      }).then(
         (monitor) => {
           state.monitor = monitor;
         },
@@ -147,37 +158,6 @@ export async function launchContainer(request: LaunchRequest): Promise<Container
   } catch (error) {
     await discardRun({ pid, runDir, cgroup: run?.cgroup, veths: run?.veths ?? [] });
     throw error;
-  }
-}
-
-/** Waits for the controller's monitor socket, or for the controller to die first (its reason then). */
-async function waitForSocket(
-  path: string,
-  pid: number,
-  logPath: string,
-  logOffset: number,
-  runDir: string,
-): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    try {
-      const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
-        // A socket cannot be opened as a file: ENXIO means it is there.
-        if (error.code === 'ENXIO') return undefined;
-        throw error;
-      });
-      await handle?.close();
-      if (!handle) return;
-    } catch {
-      // not there yet
-    }
-    if (!(await isProcessAlive(pid))) {
-      const exit = await readExitFile(runDir);
-      throw failedToStart(exit?.message ?? (await readLogSince(logPath, logOffset)));
-    }
-    if (Date.now() >= deadline)
-      throw lxcError('OPERATION_FAILED', 'timed out waiting for the container to start');
-    await sleep(10);
   }
 }
 

@@ -14,4 +14,4 @@ export {
   waitForExit,
 } from './container-run.js';
 export { MonitorClient, type MonitorHandlers } from './monitor-client.js';
-export { type SpawnedController, spawnController } from './spawn-controller.js';
+export { type HandedController, SpareControllers } from './spare-controllers.js';

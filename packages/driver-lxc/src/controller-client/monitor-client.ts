@@ -1,5 +1,4 @@
 import { connect, type Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ControllerMessage } from '../controller/protocol.js';
 
 export interface MonitorHandlers {
@@ -48,18 +47,9 @@ export class MonitorClient {
     });
   }
 
-  /** Connects, retrying a refused connect for up to `retryMs` (the controller may still be binding). */
-  static async connect(path: string, handlers: MonitorHandlers, retryMs = 0): Promise<MonitorClient> {
-    const deadline = Date.now() + retryMs;
-    for (;;) {
-      try {
-        const socket = await connectSocket(path);
-        return new MonitorClient(socket, handlers);
-      } catch (error) {
-        if (Date.now() >= deadline) throw error;
-        await sleep(10);
-      }
-    }
+  /** Connects to a controller that listens already (it said so, or it has run for a while). */
+  static async connect(path: string, handlers: MonitorHandlers): Promise<MonitorClient> {
+    return new MonitorClient(await connectSocket(path), handlers);
   }
 
   /** Sends later messages elsewhere (a launch hands the link to its domain once init runs). */

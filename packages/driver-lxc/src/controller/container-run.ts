@@ -1,7 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { parseDomainXml } from '@virtkit/core';
-import { execa, type ResultPromise } from 'execa';
 import { type ContainerCgroup, createContainerCgroup } from '../cgroup/index.js';
 import {
   createVeths,
@@ -13,8 +14,14 @@ import {
 } from '../host-network/index.js';
 import { ConsoleRelay } from './console-relay.js';
 import { containerEnv } from './container-env.js';
-import { containerCommand, SETUP_FILES, type SetupPlan, setupScript } from './container-setup.js';
-import { findHostTools } from './host-tools.js';
+import {
+  containerCommand,
+  SETUP_FILES,
+  type SetupPlan,
+  setupMountTables,
+  setupScript,
+} from './container-setup.js';
+import { prepareHostTools } from './host-tools.js';
 import { readIdMap, writeIdMap } from './id-map.js';
 import { MonitorServer } from './monitor-server.js';
 import { type ControllerMessage, RUN_FILES } from './protocol.js';
@@ -34,7 +41,7 @@ export class ContainerRun {
   private initPid: number | undefined;
   private cgroup: ContainerCgroup | undefined;
   private plans: VethPlan[] = [];
-  private child: ResultPromise | undefined;
+  private child: ChildProcess | undefined;
   private channel: SetupChannel | undefined;
   private terminated = false;
   private readonly monitor: MonitorServer;
@@ -63,12 +70,15 @@ export class ContainerRun {
     };
   }
 
-  /** Runs the container to its end; never throws: every failure becomes an `exit` with reason error. */
-  async run(): Promise<ExitMessage> {
+  /**
+   * Runs the container to its end; never throws: every failure becomes an `exit` with reason error.
+   * `onListening` runs once both sockets accept (a spare's manager then connects).
+   */
+  async run(onListening?: () => Promise<void>): Promise<ExitMessage> {
     let exit: ExitMessage;
     try {
-      await this.monitor.listen();
-      await this.console.listen();
+      await Promise.all([this.monitor.listen(), this.console.listen()]);
+      await onListening?.();
       exit = await this.start();
     } catch (error) {
       exit = { event: 'exit', reason: 'error', message: (error as Error).message };
@@ -82,7 +92,7 @@ export class ContainerRun {
   /** SIGTERM to the controller: kill the container, which then ends the run as an error. */
   async terminate(): Promise<void> {
     this.terminated = true;
-    await this.channel?.close();
+    this.channel?.close();
     if (this.cgroup) await this.cgroup.killAll().catch((e: Error) => console.error(`killAll: ${e.message}`));
     if (this.initPid !== undefined) signal(this.initPid, 'SIGKILL');
     // Before the cgroup and pid exist, killing `script` hangs up the pty and unshare kills its child.
@@ -91,14 +101,13 @@ export class ContainerRun {
 
   private async start(): Promise<ExitMessage> {
     const def = parseDomainXml(await readFile(this.path(RUN_FILES.def), 'utf8'));
-    const tools = await findHostTools();
+    const tools = await prepareHostTools();
     const idMap = readIdMap(def);
     const ownNetwork = needsOwnNetwork(def);
     this.plans = await planVeths(def);
     this.cgroup = await createContainerCgroup(def.name, process.pid);
     await this.cgroup.applyLimits(def);
     await createVeths(this.plans);
-    this.channel = await SetupChannel.create(this.path(SETUP_FILES.out), this.path(SETUP_FILES.in));
     const plan: SetupPlan = {
       runDir: this.runDir,
       def,
@@ -107,23 +116,32 @@ export class ContainerRun {
       ownNetwork,
       userNamespace: idMap !== undefined,
     };
-    await writeFile(this.path(SETUP_FILES.script), setupScript(plan), { mode: 0o644 });
-    await writeFile(this.path(SETUP_FILES.err), '', { mode: 0o600 });
+    await Promise.all([
+      writeFile(this.path(SETUP_FILES.script), setupScript(plan), { mode: 0o644 }),
+      writeFile(this.path(SETUP_FILES.err), '', { mode: 0o600 }),
+      // Readable like the script: inside a user namespace the shell is not the host's root.
+      ...Object.entries(setupMountTables(plan)).map(([name, text]) =>
+        writeFile(this.path(name), text, { mode: 0o644 }),
+      ),
+    ]);
     if (this.terminated) throw new Error('controller terminated');
 
     const { file, args } = containerCommand(plan);
-    const child = execa(file, args, {
+    const child = spawn(file, args, {
       env: containerEnv(def),
-      extendEnv: false,
       cwd: '/',
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'inherit',
-      buffer: false,
-      reject: false,
-      cleanup: false,
+      // The console's pty through script (0, 1), the log (2), the setup channel (3, 4).
+      stdio: ['pipe', 'pipe', 'inherit', 'pipe', 'pipe'],
+    });
+    const ended = new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.once('error', (error) => {
+        console.error(`cannot run ${file}: ${error.message}`);
+        resolve({ exitCode: null, signal: null });
+      });
+      child.once('close', (exitCode, signal) => resolve({ exitCode, signal }));
     });
     this.child = child;
+    this.channel = new SetupChannel(child.stdio[3] as Readable, child.stdio[4] as Writable);
     if (child.stdout && child.stdin) this.console.attach(child.stdout, child.stdin);
     let execd = false;
     const handshake = (async () => {
@@ -134,7 +152,8 @@ export class ContainerRun {
       if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`unexpected setup report '${first}'`);
       this.initPid = pid;
       if (idMap) await writeIdMap(pid, idMap);
-      await moveVethsInto(this.plans, pid);
+      // Sharing the host's network there is nothing to move, nor a lo of its own to bring up.
+      if (ownNetwork) await moveVethsInto(this.plans, pid);
       await channel.sendGo();
       const second = await channel.nextLine();
       if (second === undefined) return;
@@ -157,8 +176,8 @@ export class ContainerRun {
         return error;
       },
     );
-    const result = await child;
-    await this.channel.close();
+    const result = await ended;
+    this.channel.close();
     const failed = await handshakeError;
     this.console.detach();
     if (failed) return { event: 'exit', reason: 'error', message: failed.message };
@@ -188,14 +207,14 @@ export class ContainerRun {
       }
     };
     await this.console.close();
-    await step('channel', async () => this.channel?.close());
+    this.channel?.close();
     const cgroup = this.cgroup;
     if (cgroup) {
       await step('cgroup kill', () => cgroup.killAll());
       await step('cgroup remove', () => cgroup.remove());
     }
     if (this.plans.length > 0) await step('veths', () => deleteVeths(this.plans.map((p) => p.hostName)));
-    for (const name of [SETUP_FILES.script, SETUP_FILES.err, SETUP_FILES.out, SETUP_FILES.in]) {
+    for (const name of [SETUP_FILES.script, SETUP_FILES.err, SETUP_FILES.fstabSys, SETUP_FILES.fstabDev]) {
       await step(name, () => rm(this.path(name), { force: true }));
     }
     // rmdir, never a recursive rm: the staging dir is only ever an empty mount point on the host.

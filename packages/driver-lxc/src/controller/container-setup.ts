@@ -9,10 +9,10 @@ import { shellQuote as q, shellCommand } from './shell-quote.js';
 export const SETUP_FILES = {
   script: 'setup.sh',
   err: 'setup.err',
-  /** Setup shell → controller: `pid N`, then `exec`. */
-  out: 'setup.out.fifo',
-  /** Controller → setup shell: `go`. */
-  in: 'setup.in.fifo',
+  /** Mount tables for `mount -a -T`: one mount(8) for many mounts (proc, /sys, /dev's tmpfs). */
+  fstabSys: 'setup.fstab.sys',
+  /** /dev's host nodes and devpts. */
+  fstabDev: 'setup.fstab.dev',
   /** Where /dev is assembled when the container shares the host's root (then moved onto /dev). */
   devStage: 'dev.stage',
 } as const;
@@ -53,39 +53,96 @@ function sourceDir(fs: FilesystemDef): string {
   return dir;
 }
 
-/** Shell lines that build a /dev at `dir` (tmpfs, host nodes, private devpts, console). */
-function devLines(plan: SetupPlan, dir: string): string[] {
-  const { mount, mkdir, ln } = plan.tools;
-  const m = q(mount);
+/** One line of an fstab(5); a bind with `ro` is bound then remounted read-only by mount(8) itself. */
+interface MountEntry {
+  readonly source: string;
+  readonly target: string;
+  readonly type: string;
+  readonly options: string;
+}
+
+/** fstab(5) fields escape white space and backslashes in octal. */
+function fstabField(text: string): string {
+  return text.replace(/[\s\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}
+
+function fstabText(entries: readonly MountEntry[]): string {
+  return entries
+    .map((e) => `${fstabField(e.source)} ${fstabField(e.target)} ${e.type} ${e.options} 0 0\n`)
+    .join('');
+}
+
+function mountAll(plan: SetupPlan, table: string): string {
+  return `${q(plan.tools.mount)} -a -T ${q(join(plan.runDir, table))}`;
+}
+
+function devTmpfs(dir: string): MountEntry {
+  return { source: 'devfs', target: dir, type: 'tmpfs', options: 'mode=755,size=64k' };
+}
+
+/** What /dev at `dir` holds, once its tmpfs is there: host nodes and a private devpts. */
+function devEntries(plan: SetupPlan, dir: string): MountEntry[] {
   // Without a user namespace the pts get the tty group as on the host; inside one gid 5 may be unmapped.
-  const ptsOpts = `newinstance,ptmxmode=0666,mode=0620${plan.userNamespace ? '' : ',gid=5'}`;
+  const ptsOpts = `newinstance,ptmxmode=0666,mode=0620${plan.userNamespace ? '' : ',gid=5'},X-mount.mkdir`;
   return [
-    `${m} -t tmpfs -o mode=755,size=64k devfs ${q(dir)}`,
-    `for node in ${DEV_NODES.join(' ')}; do : >${q(dir)}/"$node"; ${m} --bind /dev/"$node" ${q(dir)}/"$node"; done`,
-    `${q(mkdir)} ${q(`${dir}/pts`)}`,
-    `${m} -t devpts -o ${ptsOpts} devpts ${q(`${dir}/pts`)}`,
+    ...DEV_NODES.map((node) => ({
+      source: `/dev/${node}`,
+      target: `${dir}/${node}`,
+      type: 'none',
+      options: 'bind',
+    })),
+    { source: 'devpts', target: `${dir}/pts`, type: 'devpts', options: ptsOpts },
+  ];
+}
+
+/**
+ * Shell lines that fill the /dev tmpfs at `dir`: the nodes' mount points (shell builtins), the dev
+ * table's mounts, the links, then the console (its pty is known to the shell alone).
+ */
+function devLines(plan: SetupPlan, dir: string): string[] {
+  const { ln, mount } = plan.tools;
+  return [
+    `for node in ${DEV_NODES.join(' ')} console; do : >${q(dir)}/"$node"; done`,
+    mountAll(plan, SETUP_FILES.fstabDev),
     `${q(ln)} -s pts/ptmx ${q(`${dir}/ptmx`)}`,
     ...DEV_LINKS.map(([target, name]) => `${q(ln)} -s ${q(target)} ${q(`${dir}/${name}`)}`),
-    `: >${q(`${dir}/console`)}`,
-    `${m} --bind "$console" ${q(`${dir}/console`)}`,
+    `${q(mount)} --bind "$console" ${q(`${dir}/console`)}`,
   ];
 }
 
 /** /proc/sys read-only, as libvirt does unless a user namespace already confines it. */
-function procSysLines(plan: SetupPlan, proc: string): string[] {
+function procSysEntries(plan: SetupPlan, proc: string): MountEntry[] {
   if (plan.userNamespace) return [];
-  const m = q(plan.tools.mount);
-  const dir = q(`${proc}/sys`);
-  return [`${m} --bind ${dir} ${dir}`, `${m} -o remount,bind,ro,nosuid,nodev,noexec ${dir}`];
+  const dir = `${proc}/sys`;
+  return [{ source: dir, target: dir, type: 'none', options: 'bind,ro,nosuid,nodev,noexec' }];
 }
 
 /** /sys: a read-only sysfs of the container's own network namespace, else the host's, read-only. */
-function sysLines(plan: SetupPlan, dir: string): string[] {
-  const m = q(plan.tools.mount);
-  if (plan.ownNetwork) return [`${m} -t sysfs -o ro,nosuid,nodev,noexec sysfs ${q(dir)}`];
+function sysEntries(plan: SetupPlan, dir: string): MountEntry[] {
+  if (plan.ownNetwork)
+    return [{ source: 'sysfs', target: dir, type: 'sysfs', options: 'ro,nosuid,nodev,noexec' }];
   // In a user namespace the host's submounts of /sys are locked: only a recursive bind may take them.
-  const bind = plan.userNamespace ? '--rbind' : '--bind';
-  return [`${m} ${bind} /sys ${q(dir)}`, `${m} -o remount,bind,ro,nosuid,nodev,noexec ${q(dir)}`];
+  const bind = plan.userNamespace ? 'rbind' : 'bind';
+  return [{ source: '/sys', target: dir, type: 'none', options: `${bind},ro,nosuid,nodev,noexec` }];
+}
+
+/** The mount tables the setup script reads (mountAll), by file name in the run directory. */
+export function setupMountTables(plan: SetupPlan): Record<string, string> {
+  const rootFs = rootFilesystem(plan.def);
+  const root = rootFs ? sourceDir(rootFs) : undefined;
+  const sys = root
+    ? [
+        { source: 'proc', target: `${root}/proc`, type: 'proc', options: 'nosuid,nodev,noexec' },
+        ...procSysEntries(plan, `${root}/proc`),
+        ...sysEntries(plan, `${root}/sys`),
+        devTmpfs(`${root}/dev`),
+      ]
+    : [...procSysEntries(plan, '/proc'), ...sysEntries(plan, '/sys')];
+  const devDir = root ? `${root}/dev` : join(plan.runDir, SETUP_FILES.devStage);
+  return {
+    [SETUP_FILES.fstabSys]: fstabText(sys),
+    [SETUP_FILES.fstabDev]: fstabText(devEntries(plan, devDir)),
+  };
 }
 
 /** The other `<filesystem>`s, under `root` ('' when sharing the host's root). */
@@ -118,9 +175,8 @@ function pivotLines(plan: SetupPlan, rootFs: FilesystemDef): string[] {
   return [
     `${m} --bind ${R} ${R}`,
     `${q(tools.mkdir)} -p ${R}/proc ${R}/sys ${R}/dev ${R}/.oldroot`,
-    `${m} -t proc -o nosuid,nodev,noexec proc ${R}/proc`,
-    ...procSysLines(plan, `${root}/proc`),
-    ...sysLines(plan, `${root}/sys`),
+    // proc, /proc/sys, /sys and /dev's tmpfs (setupMountTables).
+    mountAll(plan, SETUP_FILES.fstabSys),
     ...devLines(plan, `${root}/dev`),
     ...userFsLines(plan, root),
     ...(rootFs.readonly ? [`${m} -o remount,bind,ro ${R}`] : []),
@@ -129,8 +185,8 @@ function pivotLines(plan: SetupPlan, rootFs: FilesystemDef): string[] {
     `${q(tools.pivotRoot)} . .oldroot`,
     'cd /',
     // Absolute paths now resolve in the container: run the host's umount through its own loader.
+    // The empty /.oldroot stays, as libvirt leaves it: containers sharing this root pivot through it.
     `${old(tools.loader)} --library-path ${q(libPath)} ${old(tools.umount)} -l /.oldroot`,
-    'rmdir /.oldroot 2>/dev/null || :',
   ];
 }
 
@@ -141,11 +197,12 @@ function sharedRootLines(plan: SetupPlan): string[] {
   return [
     `${q(plan.tools.mkdir)} -p ${q(stage)}`,
     // /dev is assembled aside (the host nodes must stay visible while binding them), then moved.
+    `${m} -t tmpfs -o ${devTmpfs(stage).options} devfs ${q(stage)}`,
     ...devLines(plan, stage),
     `${m} --move ${q(stage)} /dev`,
     `${m} -t proc -o nosuid,nodev,noexec proc /proc`,
-    ...procSysLines(plan, '/proc'),
-    ...sysLines(plan, '/sys'),
+    // /proc/sys and /sys (setupMountTables).
+    mountAll(plan, SETUP_FILES.fstabSys),
     ...userFsLines(plan, ''),
     `${q(plan.tools.hostname)} ${q(plan.def.name)}`,
   ];
@@ -168,7 +225,8 @@ export function setupScript(plan: SetupPlan): string {
     'stage=$1',
     'shift',
     'if [ "$stage" = start ]; then',
-    `  exec 2>>${file(SETUP_FILES.err)} 3>${file(SETUP_FILES.out)} 4<${file(SETUP_FILES.in)}`,
+    // Descriptors 3 and 4 are the controller's pipes (setup-channel.ts).
+    `  exec 2>>${file(SETUP_FILES.err)}`,
     '  pid=',
     '  while read -r key first rest; do',
     '    if [ "$key" = NSpid: ]; then pid=$first; break; fi',

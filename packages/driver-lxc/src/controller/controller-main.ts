@@ -1,16 +1,14 @@
 /**
- * A container's controller (libvirt's libvirt_lxc): `node controller-main.js <runDir>`. Started
- * detached by the manager with stdout/stderr on the container's log; it outlives the manager and
- * exits only once the container has ended and its cgroup, veths, sockets and setup files are gone.
+ * A container's controller (libvirt's libvirt_lxc), run by controller-entry.cjs. Started detached by
+ * the manager: either `<runDir>`, with stdout/stderr on the container's log already, or
+ * `--spare <runParent>`, ahead of need, waiting for its run directory (spare.ts). It outlives the
+ * manager and exits only once the container has ended and its cgroup, veths, sockets and setup
+ * files are gone. Its working directory is its run directory: that is how a later manager knows it.
  */
 import { resolve } from 'node:path';
 import { ContainerRun } from './container-run.js';
-
-const runDir = process.argv[2];
-if (runDir === undefined) {
-  console.error('usage: controller-main.js <runDir>');
-  process.exit(2);
-}
+import { prepareHostTools } from './host-tools.js';
+import { awaitAssignment, redirectOutput, reportReady } from './spare.js';
 
 const stamp = () => new Date().toISOString();
 const log = console.error.bind(console);
@@ -20,9 +18,11 @@ console.error = (...args: unknown[]) => log(stamp(), ...args);
 process.on('SIGHUP', () => {});
 process.on('SIGPIPE', () => {});
 
-const run = new ContainerRun(resolve(runDir));
+let run: ContainerRun | undefined;
 let terminating = false;
 const onTerminate = (sig: NodeJS.Signals) => {
+  // A spare has no container yet: it just goes.
+  if (!run) process.exit(0);
   if (terminating) return;
   terminating = true;
   console.error(`${sig}: killing the container`);
@@ -31,8 +31,32 @@ const onTerminate = (sig: NodeJS.Signals) => {
 process.on('SIGTERM', onTerminate);
 process.on('SIGINT', onTerminate);
 
-console.error(`controller ${process.pid} starting in ${runDir}`);
-run.run().then(
+async function main(): Promise<void> {
+  let runDir = process.argv[2];
+  let onListening: (() => Promise<void>) | undefined;
+  if (runDir === '--spare') {
+    // What every start needs is found while the spare waits.
+    const tools = prepareHostTools();
+    tools.catch(() => {});
+    const assignment = await awaitAssignment();
+    if (!assignment) process.exit(0);
+    await tools.catch(() => {});
+    redirectOutput(assignment.logPath);
+    runDir = assignment.runDir;
+    onListening = reportReady;
+  }
+  if (runDir === undefined) {
+    console.error('usage: controller-entry.cjs <runDir> | --spare <runParent>');
+    process.exit(2);
+  }
+  runDir = resolve(runDir);
+  process.chdir(runDir);
+  console.error(`controller ${process.pid} starting in ${runDir}`);
+  run = new ContainerRun(runDir);
+  await run.run(onListening);
+}
+
+main().then(
   () => process.exit(0),
   (error: Error) => {
     console.error(`controller failed: ${error.stack ?? error.message}`);

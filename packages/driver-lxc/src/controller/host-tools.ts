@@ -96,3 +96,11 @@ export async function findHostTools(): Promise<HostTools> {
     libraryDirs,
   };
 }
+
+let prepared: Promise<HostTools> | undefined;
+
+/** The host tools, found once per controller (a spare finds them while it waits). */
+export function prepareHostTools(): Promise<HostTools> {
+  prepared ??= findHostTools();
+  return prepared;
+}

@@ -67,3 +67,19 @@ export const RUN_FILES = {
   /** The final `exit` message, written when no manager was connected to receive it. */
   exit: 'exit.json',
 } as const;
+
+/**
+ * A spare controller (`controller-entry.cjs --spare <runParent>`) is started ahead by a manager and
+ * waits on its IPC channel: the manager hands it one run directory, whose live.xml it has written;
+ * the spare answers `ready` once monitor.sock and console.sock listen, then leaves the channel.
+ * A spare whose channel closes before an assignment exits, so spares never outlive their manager.
+ */
+export interface SpareAssignment {
+  readonly runDir: string;
+  /** The container's log: the controller's stdout and stderr from now on. */
+  readonly logPath: string;
+}
+
+export interface SpareReply {
+  readonly ready: true;
+}

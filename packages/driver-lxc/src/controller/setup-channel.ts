@@ -1,11 +1,9 @@
-import { constants, openSync } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
-import { Socket } from 'node:net';
-import { execa } from 'execa';
+import type { Readable, Writable } from 'node:stream';
 
 /**
- * The FIFO pair between the controller and the setup shell. Both ends are opened read-write here,
- * so neither open blocks and the shell never sees EOF before the controller means it to.
+ * The pipes between the controller and the setup shell, its descriptors 3 (shell → controller:
+ * `pid N`, then `exec`) and 4 (controller → shell: `go`). `script` and `unshare` hold them too, so
+ * the shell never sees EOF before the controller closes its end.
  */
 export class SetupChannel {
   private buffered = '';
@@ -13,9 +11,9 @@ export class SetupChannel {
   private lines: string[] = [];
   private ended = false;
 
-  private constructor(
-    private readonly inHandle: FileHandle,
-    private readonly reader: Socket,
+  constructor(
+    private readonly reader: Readable,
+    private readonly writer: Writable,
   ) {
     reader.setEncoding('utf8');
     reader.on('data', (chunk: string) => {
@@ -27,17 +25,7 @@ export class SetupChannel {
     });
     reader.on('error', () => this.end());
     reader.on('close', () => this.end());
-  }
-
-  /** Creates both FIFOs (mode 0600) and opens them. */
-  static async create(outPath: string, inPath: string): Promise<SetupChannel> {
-    await execa('mkfifo', ['-m', '0600', outPath, inPath]);
-    const flags = constants.O_RDWR | constants.O_NONBLOCK;
-    // A socket over the FIFO reads in the event loop, not on a thread-pool thread that could block
-    // forever; it owns (and closes) this plain descriptor.
-    const reader = new Socket({ fd: openSync(outPath, flags), readable: true, writable: false });
-    const inHandle = await open(inPath, flags);
-    return new SetupChannel(inHandle, reader);
+    writer.on('error', () => {});
   }
 
   private push(line: string): void {
@@ -59,14 +47,16 @@ export class SetupChannel {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  async sendGo(): Promise<void> {
-    await this.inHandle.write('go\n');
+  sendGo(): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.writer.write('go\n', (error) => (error ? reject(error) : resolve())),
+    );
   }
 
-  /** Wakes any waiter with undefined (the shell is gone) and closes both FIFOs. */
-  async close(): Promise<void> {
+  /** Wakes any waiter with undefined (the shell is gone) and closes both pipes. */
+  close(): void {
     this.end();
     this.reader.destroy();
-    await this.inHandle.close().catch(() => {});
+    this.writer.destroy();
   }
 }

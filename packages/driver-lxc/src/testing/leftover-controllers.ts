@@ -1,18 +1,31 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Controllers (`node …/controller-main.js <runDir>`) running with a run dir under `runDirPrefix`. */
-export async function findControllers(runDirPrefix = '/'): Promise<{ pid: number; runDir: string }[]> {
-  const found: { pid: number; runDir: string }[] = [];
+export interface FoundController {
+  pid: number;
+  /** Its working directory: the run directory, or where a spare waits for one. */
+  runDir: string;
+  /** Still waiting for a run directory. */
+  spare: boolean;
+}
+
+/**
+ * Controllers (`node …/controller-entry.cjs <runDir>` or `… --spare <runParent>`) working under
+ * `runDirPrefix`: each works in its run directory, and a spare in the directory it was started for.
+ */
+export async function findControllers(runDirPrefix = '/'): Promise<FoundController[]> {
+  const found: FoundController[] = [];
   for (const entry of await readdir('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     const argv = await readFile(`/proc/${pid}/cmdline`, 'utf8')
       .then((t) => t.split('\0'))
       .catch(() => [] as string[]);
-    const at = argv.findIndex((a) => a.endsWith('controller-main.js'));
-    const runDir = at >= 0 ? argv[at + 1] : undefined;
-    if (runDir?.startsWith(runDirPrefix)) found.push({ pid, runDir });
+    const at = argv.findIndex((a) => a.endsWith('controller-entry.cjs'));
+    if (at < 0) continue;
+    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+    const spareOf = argv[at + 1] === '--spare' ? argv[at + 2] : undefined;
+    if (cwd?.startsWith(runDirPrefix)) found.push({ pid, runDir: cwd, spare: cwd === spareOf });
   }
   return found;
 }
@@ -27,8 +40,9 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Stops what a failed test left running: SIGTERM first (the controller kills its container and cleans
- * up), SIGKILL after `timeoutMs`. Only controllers whose run dir is under `runDirPrefix`.
+ * Stops what a failed test left running, spares included: SIGTERM first (a controller kills its
+ * container and cleans up, a spare just exits), SIGKILL after `timeoutMs`. Only controllers
+ * working under `runDirPrefix`.
  */
 export async function killLeftoverControllers(runDirPrefix: string, timeoutMs = 5000): Promise<number> {
   const controllers = await findControllers(runDirPrefix);
