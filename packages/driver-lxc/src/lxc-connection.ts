@@ -18,7 +18,9 @@ import {
   type EventBus,
   formatDomainXml,
   HOST_ARCH,
+  hostNodeInfo,
   isProcessAlive,
+  type NodeInfo,
   parseDomainXml,
   type SecurityLabel,
   type SecurityModel,
@@ -380,6 +382,11 @@ export class LxcConnection implements DriverConnection {
 
   async getType(): Promise<string> {
     return 'LXC';
+  }
+
+  /** lxcNodeGetInfo: the host's, as every driver reports it. */
+  async getNodeInfo(): Promise<NodeInfo> {
+    return hostNodeInfo();
   }
 
   async getHostname(): Promise<string> {
