@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { type CommandDef, type CommandOptions, domainArg, flag } from '../command-types.js';
 import type { TextSink } from '../io.js';
@@ -16,6 +17,7 @@ export function escapeByte(sequence: string): number {
 /** A terminal's input, when `stdin` is one. */
 interface TtyInput extends NodeJS.ReadableStream {
   isTTY?: boolean;
+  fd?: number;
   setRawMode?(raw: boolean): unknown;
 }
 
@@ -86,6 +88,9 @@ async function runConsole(session: Session, options: CommandOptions): Promise<bo
   );
   // Raw mode: every key, Ctrl-C included, goes to the guest; only the escape byte stays here.
   stdin.setRawMode?.(true);
+  // libuv's raw mode keeps ONLCR, so the guest's "\r\n" would reach the screen as "\r\r\n";
+  // virsh's cfmakeraw turns output processing off. setRawMode(false) restores the saved termios.
+  if (stdin.fd === 0) spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
   try {
     const stream = await domain.openConsole({
       ...(devName !== undefined ? { devName } : {}),

@@ -37,8 +37,8 @@ function decodeError(body: Uint8Array): Error {
 /**
  * A stream of libvirt's protocol seen from the client (virNetClientStream) as a Node Duplex:
  * what is written goes out as CONTINUE packets, `end()` finishes (OK, then waits for the server's
- * OK), `destroy()` before that aborts (ERROR). The server's data is read; its OK is the end of
- * the data and its ERROR fails the stream with the server's error. A stream whose data ended
+ * OK), `destroy()` before that aborts (ERROR). The server's data is read; an empty CONTINUE (or an
+ * unrequested OK) is the end of the data and its ERROR fails the stream with the server's error. A stream whose data ended
  * finishes its own side too, as virsh's console does when the guest's side closes.
  */
 export class RemoteStream extends Duplex implements StreamEndpoint {
@@ -57,8 +57,9 @@ export class RemoteStream extends Duplex implements StreamEndpoint {
 
   receive(status: number, body: Uint8Array): void {
     if (status === MessageStatus.CONTINUE) {
-      // The packet's body is a view into the decoder's buffer: keep a copy.
+      // The packet's body is a view into the decoder's buffer: keep a copy. An empty one is EOF.
       if (body.length > 0) this.push(Buffer.from(body));
+      else this.#endData();
     } else if (status === MessageStatus.OK) {
       if (this.#finished) this.#confirmFinish();
       else this.#endData();

@@ -34,7 +34,7 @@ export interface StreamOutput {
 
 /**
  * The daemon's side of one stream (libvirtd's daemonClientStream): the driver's data goes to the
- * client as CONTINUE packets and its end as OK (a failure as ERROR with a remote_error); the
+ * client as CONTINUE packets and its end as an empty one (a failure as ERROR with a remote_error); the
  * client's data is written to the driver. The client's OK finishes the stream and is confirmed
  * with an OK; its ERROR aborts it and is answered with a REPLY error, as libvirtd answers both.
  */
@@ -110,11 +110,14 @@ export class ServerStream {
     }
   };
 
-  /** The driver's side ended: zero-length OK, libvirt's end of the data. */
+  /**
+   * The driver's side ended: a zero-length CONTINUE, libvirtd's read EOF. (An OK here is taken by
+   * libvirt's client for a finish confirmation nobody asked for, and it drops the connection.)
+   */
   readonly #onEnd = (): void => {
     if (this.#sendDone || this.#closed) return;
     this.#sendDone = true;
-    this.#output.write(streamPacket(this.#id, MessageStatus.OK));
+    this.#output.write(streamPacket(this.#id, MessageStatus.CONTINUE));
   };
 
   readonly #onError = (error: Error): void => {
