@@ -1,3 +1,4 @@
+export * from './domain-objects/index.js';
 export * from './driver/index.js';
 export * from './errors/index.js';
 export * from './events/index.js';

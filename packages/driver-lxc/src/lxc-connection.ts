@@ -1,4 +1,4 @@
-import { readlink, realpath, writeFile } from 'node:fs/promises';
+import { readlink, realpath } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -10,23 +10,21 @@ import {
   type DomainDef,
   type DomainInfo,
   type DomainKey,
+  DomainList,
   type DomainListing,
   type DomainRef,
-  type DomainStore,
   type DriverConnection,
-  domainGoneError,
   type EventBus,
-  formatDomainXml,
   HOST_ARCH,
   hostNodeInfo,
   isProcessAlive,
+  type ManagerStores,
   type NodeInfo,
   parseDomainXml,
   type SecurityLabel,
   type SecurityModel,
   type ShutdownOptions,
   type StartOptions,
-  type StateLock,
   type UndefineOptions,
   VirtError,
   type XmlDescOptions,
@@ -46,33 +44,14 @@ import { LxcDomain, type LxcDomainHost, type LxcDriverData } from './lxc-domain.
 import { lxcDomainXmlFromNative } from './native/index.js';
 import { lxcPowerRequest } from './shutdown-modes.js';
 
-export interface LxcConnectionOptions {
+export interface LxcConnectionOptions extends ManagerStores {
   uri: string;
   paths: LxcDriverPaths;
-  /** Persistent definitions (config/, autostart/) under the config directory. */
-  configStore: DomainStore;
-  /** Status of running containers (status/) under the state directory. */
-  statusStore: DomainStore;
-  lock: StateLock;
   events: EventBus;
 }
 
-const lxcError = (code: 'OPERATION_INVALID' | 'OPERATION_FAILED' | 'INTERNAL_ERROR', detail: string) =>
+const lxcError = (code: 'OPERATION_INVALID' | 'INTERNAL_ERROR', detail: string) =>
   new VirtError(code, detail, { domain: 'LXC' });
-
-/**
- * virDriverShouldAutostart: autostart runs once per boot of the host; the first manager of the
- * state directory (a tmpfs for lxc:///system) leaves a marker there.
- */
-async function claimAutostart(stateDir: string): Promise<boolean> {
-  try {
-    await writeFile(`${stateDir}/autostarted`, '', { flag: 'wx', mode: 0o600 });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-}
 
 /**
  * Whether `pid` is a controller of the run directory `runDir` (not a recycled pid): a controller
@@ -98,18 +77,15 @@ export function kernelVersion(text = release()): number {
  */
 export class LxcConnection implements DriverConnection {
   readonly #options: LxcConnectionOptions;
-  readonly #domains = new Map<string, LxcDomain>();
-  readonly #host: LxcDomainHost;
-  /** Domains whose status file could not be read: their container may still run, unwatched. */
-  readonly #unmanaged = new Set<string>();
+  readonly #domains: DomainList<LxcDomain>;
   readonly #spares: SpareControllers;
 
   private constructor(options: LxcConnectionOptions) {
     this.#options = options;
-    const { events, paths, statusStore } = options;
+    const { configStore, events, paths, statusStore } = options;
     // Spares wait in the directory runDirOf puts run directories in.
     this.#spares = new SpareControllers(join(paths.stateDir, 'run'));
-    this.#host = {
+    const host: LxcDomainHost = {
       events,
       launch: (def, handlers) =>
         launchContainer({
@@ -123,77 +99,41 @@ export class LxcConnection implements DriverConnection {
       runDir: (name) => runDirOf(paths, name),
       saveStatus: (name, status) => statusStore.saveStatus(name, status),
       deleteStatus: (name) => statusStore.deleteStatus(name),
-      stopped: (domain) => {
-        if (!domain.persistent) this.#domains.delete(domain.config.uuid);
-      },
+      stopped: (domain) => this.#domains.stopped(domain),
     };
+    this.#domains = new DomainList({
+      errorDomain: 'LXC',
+      configStore,
+      events,
+      create: (config, persistent) => new LxcDomain(config, persistent, host),
+    });
   }
 
   static async open(options: LxcConnectionOptions): Promise<LxcConnection> {
     const connection = new LxcConnection(options);
     const { mkdir } = await import('node:fs/promises');
     await mkdir(options.paths.logDir, { recursive: true, mode: 0o700 });
-    // A definition that no longer parses is skipped, as libvirt skips it with a warning.
-    const { entries } = await options.configStore.listConfigs((xml) =>
-      parseDomainXml(xml, { inactive: true, defaultArch: HOST_ARCH }),
-    );
-    for (const { value } of entries) {
-      connection.#domains.set(value.uuid, new LxcDomain(value, true, connection.#host));
-    }
+    await connection.#domains.load((xml) => parseDomainXml(xml, { inactive: true, defaultArch: HOST_ARCH }));
     await connection.#reconnect();
-    await connection.#autostart();
+    // lxcAutostartDomains
+    await connection.#domains.autostart(options.paths.stateDir, (domain) => connection.#start(domain, {}));
     return connection;
-  }
-
-  /** lxcAutostartDomains, once per host boot; a failure is a warning and the rest go on. */
-  async #autostart(): Promise<void> {
-    if (!(await claimAutostart(this.#options.paths.stateDir))) return;
-    for (const name of await this.#options.configStore.listAutostart()) {
-      const domain = this.#find({ name });
-      if (!domain || domain.active) continue;
-      await this.#start(domain, {}).catch((error: unknown) => {
-        const detail = error instanceof Error ? error.message : String(error);
-        process.emitWarning(`Failed to autostart VM '${name}': ${detail}`, { code: 'VIRTKIT_LXC_AUTOSTART' });
-      });
-    }
   }
 
   /**
    * virLXCProcessReconnectAll: every status file a previous manager left is reattached to its
-   * controller, or, when that is gone, ends the domain as its recorded exit says. A status file
-   * that cannot be read is reported and left alone.
+   * controller, or, when that is gone, ends the domain as its recorded exit says.
    */
   async #reconnect(): Promise<void> {
-    const { entries, errors } = await this.#options.statusStore.listStatus();
-    for (const { name, error } of errors) this.#leaveUnmanaged(name, error);
-    for (const { name, value: status } of entries) {
-      let live: DomainDef;
-      try {
-        live = parseDomainXml(status.liveXml, { defaultArch: HOST_ARCH });
-      } catch (error) {
-        this.#leaveUnmanaged(name, error);
-        continue;
-      }
-      const existing = this.#find({ name });
-      if (live.name !== name || (existing && existing.config.uuid !== live.uuid)) {
-        this.#leaveUnmanaged(name, new Error('its live XML does not belong to this domain run'));
-        continue;
-      }
-      const domain = existing ?? new LxcDomain({ ...live, id: undefined }, false, this.#host);
-      this.#domains.set(live.uuid, domain);
+    const parse = (xml: string) => parseDomainXml(xml, { defaultArch: HOST_ARCH });
+    await this.#domains.reclaimRuns(this.#options.statusStore, parse, async ({ domain, live, status }) => {
       const runDir =
         (status.driverData as Partial<LxcDriverData> | undefined)?.runDir ??
-        runDirOf(this.#options.paths, name);
+        runDirOf(this.#options.paths, live.name);
       const controllerAlive = await isControllerOf(status.pid, runDir);
       const exit = controllerAlive ? undefined : await readExitFile(runDir);
       await domain.reattach({ live: { ...live, id: status.pid }, status, controllerAlive, exit });
-    }
-  }
-
-  #leaveUnmanaged(name: string, error: unknown): void {
-    this.#unmanaged.add(name);
-    const detail = error instanceof Error ? error.message : String(error);
-    process.emitWarning(`status of domain '${name}' left alone: ${detail}`, { code: 'VIRTKIT_LXC_STATUS' });
+    });
   }
 
   async close(): Promise<void> {
@@ -207,106 +147,70 @@ export class LxcConnection implements DriverConnection {
   }
 
   async listDomains(): Promise<readonly DomainListing[]> {
-    const autostart = new Set(await this.#options.configStore.listAutostart());
-    return [...this.#domains.values()].map((domain) => ({
-      domain: domain.ref,
-      state: domain.state,
-      persistent: domain.persistent,
-      autostart: domain.persistent && autostart.has(domain.config.name),
-    }));
+    return this.#domains.listings();
   }
 
   async lookupDomain(key: DomainKey): Promise<DomainRef | undefined> {
-    return this.#find(key)?.ref;
+    return this.#domains.find(key)?.ref;
   }
 
   async defineXml(xml: string, _options: DefineOptions): Promise<DomainRef> {
-    const def = this.#parse(xml);
-    const existing = this.#claim(def);
-    await this.#options.configStore.saveConfig(def.name, formatDomainXml(def, { inactive: true }));
-    const domain = existing ?? new LxcDomain(def, true, this.#host);
-    domain.config = def;
-    domain.persistent = true;
-    this.#domains.set(def.uuid, domain);
-    this.#emit(domain, { type: 'defined', detail: existing ? 'updated' : 'added' });
-    return domain.ref;
+    return (await this.#domains.define(this.#parse(xml))).ref;
   }
 
   async undefine(ref: DomainRef, _options: UndefineOptions): Promise<void> {
-    const domain = this.#domain(ref);
-    if (!domain.persistent) throw lxcError('OPERATION_INVALID', 'cannot undefine transient domain');
-    await this.#options.configStore.deleteConfig(domain.config.name);
-    domain.persistent = false;
-    if (!domain.active) this.#domains.delete(domain.config.uuid);
-    this.#emit(domain, { type: 'undefined', detail: 'removed' });
+    await this.#domains.undefine(ref);
   }
 
   async createXml(xml: string, options: CreateOptions): Promise<DomainRef> {
     checkStartFlags('lxcDomainCreateXMLWithFiles', options);
-    const def = this.#parse(xml);
-    const existing = this.#claim(def);
-    if (existing?.active) throw lxcError('OPERATION_INVALID', `domain '${def.name}' is already active`);
-    if (existing) {
-      throw new VirtError(
-        'OPERATION_UNSUPPORTED',
-        'creating a defined domain from new XML is not supported yet',
-        {
-          domain: 'LXC',
-        },
-      );
-    }
-    const domain = new LxcDomain(def, false, this.#host);
-    this.#domains.set(def.uuid, domain);
-    try {
-      await this.#start(domain, options);
-    } catch (error) {
-      this.#domains.delete(def.uuid);
-      throw error;
-    }
+    const domain = await this.#domains.createTransient(this.#parse(xml), (created) =>
+      this.#start(created, options),
+    );
     return domain.ref;
   }
 
   async start(ref: DomainRef, options: StartOptions): Promise<DomainRef> {
     checkStartFlags('lxcDomainCreateWithFiles', options);
-    const domain = this.#domain(ref);
+    const domain = this.#domains.get(ref);
     await this.#start(domain, options);
     return domain.ref;
   }
 
   async shutdown(ref: DomainRef, options: ShutdownOptions): Promise<void> {
     const { mode, signalFallback } = lxcPowerRequest('lxcDomainShutdownFlags', options);
-    await this.#domain(ref).request({ type: 'host-shutdown', mode }, { mode, signalFallback });
+    await this.#domains.get(ref).request({ type: 'host-shutdown', mode }, { mode, signalFallback });
   }
 
   async reboot(ref: DomainRef, options: ShutdownOptions): Promise<void> {
     const { mode, signalFallback } = lxcPowerRequest('lxcDomainReboot', options);
-    await this.#domain(ref).request({ type: 'host-reboot', mode }, { mode, signalFallback });
+    await this.#domains.get(ref).request({ type: 'host-reboot', mode }, { mode, signalFallback });
   }
 
   async destroy(ref: DomainRef, _options: DestroyOptions): Promise<void> {
-    await this.#domain(ref).request({ type: 'host-destroy' });
+    await this.#domains.get(ref).request({ type: 'host-destroy' });
   }
 
   async suspend(ref: DomainRef): Promise<void> {
-    await this.#domain(ref).request({ type: 'host-suspend' });
+    await this.#domains.get(ref).request({ type: 'host-suspend' });
   }
 
   async resume(ref: DomainRef): Promise<void> {
-    await this.#domain(ref).request({ type: 'host-resume' });
+    await this.#domains.get(ref).request({ type: 'host-resume' });
   }
 
   async getState(ref: DomainRef) {
-    const { state, reason } = this.#domain(ref).state;
+    const { state, reason } = this.#domains.get(ref).state;
     return { state, reason } as DomainListing['state'];
   }
 
   async isPersistent(ref: DomainRef): Promise<boolean> {
-    return this.#domain(ref).persistent;
+    return this.#domains.get(ref).persistent;
   }
 
   /** lxcDomainGetInfo: memory in use and CPU time from the container's cgroup while it runs. */
   async getInfo(ref: DomainRef): Promise<DomainInfo> {
-    const domain = this.#domain(ref);
+    const domain = this.#domains.get(ref);
     const { memory, vcpu } = domain.def;
     const placement = domain.run?.cgroup;
     const cgroup = placement ? ContainerCgroup.at(placement) : undefined;
@@ -321,35 +225,29 @@ export class LxcConnection implements DriverConnection {
   }
 
   async getXmlDesc(ref: DomainRef, options: XmlDescOptions): Promise<string> {
-    const domain = this.#domain(ref);
-    const live = domain.active && !options.inactive;
-    const def = live ? domain.def : domain.config;
-    return formatDomainXml({ ...def, id: live ? domain.id : undefined }, options);
+    return this.#domains.xmlDesc(ref, options);
   }
 
   async getAutostart(ref: DomainRef): Promise<boolean> {
-    const domain = this.#domain(ref);
-    return domain.persistent && this.#options.configStore.getAutostart(domain.config.name);
+    return this.#domains.getAutostart(ref);
   }
 
   async setAutostart(ref: DomainRef, autostart: boolean): Promise<void> {
-    const domain = this.#domain(ref);
-    if (!domain.persistent) throw lxcError('OPERATION_INVALID', 'cannot set autostart for transient domain');
-    await this.#options.configStore.setAutostart(domain.config.name, autostart);
+    await this.#domains.setAutostart(ref, autostart);
   }
 
   async hasManagedSave(ref: DomainRef): Promise<boolean> {
-    this.#domain(ref);
+    this.#domains.get(ref);
     return false;
   }
 
   async getOsType(ref: DomainRef): Promise<string> {
-    return this.#domain(ref).def.os.type;
+    return this.#domains.get(ref).def.os.type;
   }
 
   /** No security driver (security_driver = "none"): every domain is unlabelled. */
   async getSecurityLabel(ref: DomainRef): Promise<SecurityLabel> {
-    this.#domain(ref);
+    this.#domains.get(ref);
     return { label: '', enforcing: false };
   }
 
@@ -362,7 +260,7 @@ export class LxcConnection implements DriverConnection {
    * session goes through the controller's console.sock.
    */
   async openConsole(ref: DomainRef, options: ConsoleOptions): Promise<Duplex> {
-    const domain = this.#domain(ref);
+    const domain = this.#domains.get(ref);
     return domain.exclusive(async (run) => {
       if (!domain.active || !run) throw lxcError('OPERATION_INVALID', 'domain is not running');
       const consoles = consolesOf(domain.def);
@@ -406,59 +304,13 @@ export class LxcConnection implements DriverConnection {
   }
 
   async #start(domain: LxcDomain, _options: StartOptions): Promise<void> {
-    if (this.#unmanaged.has(domain.config.name)) {
-      throw lxcError(
-        'OPERATION_FAILED',
-        `domain '${domain.config.name}' has a status file this manager could not read; its container may still run`,
-      );
-    }
+    this.#domains.assertManaged(domain, 'container');
     await domain.request({ type: 'host-start' });
   }
 
   /** A new definition as libvirt's define and create see it: parsed, then the LXC post-parse. */
   #parse(xml: string): DomainDef {
     return postParseForLxc(parseDomainXml(xml, { inactive: true, defaultArch: HOST_ARCH }));
-  }
-
-  /** The domain `def` replaces, if any; refuses a name or uuid another domain has. */
-  #claim(def: DomainDef): LxcDomain | undefined {
-    const byUuid = this.#domains.get(def.uuid);
-    if (byUuid && byUuid.config.name !== def.name) {
-      throw lxcError(
-        'OPERATION_FAILED',
-        `domain '${byUuid.config.name}' is already defined with uuid ${byUuid.config.uuid}`,
-      );
-    }
-    const byName = this.#find({ name: def.name });
-    if (byName && byName.config.uuid !== def.uuid) {
-      throw lxcError(
-        'OPERATION_FAILED',
-        `domain '${def.name}' already exists with uuid ${byName.config.uuid}`,
-      );
-    }
-    return byUuid;
-  }
-
-  #find(key: DomainKey): LxcDomain | undefined {
-    if ('uuid' in key) return this.#domains.get(key.uuid);
-    for (const domain of this.#domains.values()) {
-      if ('name' in key ? domain.config.name === key.name : domain.active && domain.id === key.id)
-        return domain;
-    }
-    return undefined;
-  }
-
-  #domain(ref: DomainRef): LxcDomain {
-    const domain = this.#domains.get(ref.uuid);
-    if (!domain) throw domainGoneError(ref);
-    return domain;
-  }
-
-  #emit(
-    domain: LxcDomain,
-    change: { type: 'defined'; detail: 'added' | 'updated' } | { type: 'undefined'; detail: 'removed' },
-  ): void {
-    this.#options.events.emit({ id: 'lifecycle', ...change, domain: domain.ref });
   }
 }
 

@@ -1,15 +1,15 @@
 import {
   type DomainDef,
-  type DomainEventPayload,
   type DomainRef,
+  DomainRuntime,
   type DomainStatus,
   decide,
   type EventBus,
-  formatDomainXml,
-  NO_POLICY_FLAGS,
   type PolicyAction,
   type PolicyInput,
   type PolicyState,
+  SHUT_OFF_STATE,
+  savedPolicyState,
   VirtError,
 } from '@virtkit/core';
 import { ContainerCgroup } from './cgroup/index.js';
@@ -66,8 +66,6 @@ export interface RequestOptions {
 
 const POLICY_OPTIONS = { errorDomain: 'LXC', shutdownNeedsRunning: false } as const;
 
-const SHUT_OFF: PolicyState = { state: 'shutoff', reason: 'unknown', flags: NO_POLICY_FLAGS, job: 'none' };
-
 const lxcError = (code: 'OPERATION_INVALID' | 'OPERATION_UNSUPPORTED' | 'OPERATION_FAILED', detail: string) =>
   new VirtError(code, detail, { domain: 'LXC' });
 
@@ -88,20 +86,24 @@ export class LxcDomain {
   config: DomainDef;
   persistent: boolean;
   #live: DomainDef | undefined;
-  #state: PolicyState = SHUT_OFF;
+  #state: PolicyState = SHUT_OFF_STATE;
   #run: ContainerRun | undefined;
   /** What a reattached run whose controller is gone left behind, for its teardown. */
   #remains: RunRemains | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
   /** Counts runs, so that a late report of an ended run never reaches the next one. */
   #generation = 0;
-  #formatted: { def: DomainDef; xml: string } | undefined;
   readonly #host: LxcDomainHost;
+  readonly #runtime: DomainRuntime;
 
   constructor(config: DomainDef, persistent: boolean, host: LxcDomainHost) {
     this.config = config;
     this.persistent = persistent;
     this.#host = host;
+    this.#runtime = new DomainRuntime({
+      events: host.events,
+      ref: () => this.ref,
+      saveStatus: (name, status) => host.saveStatus(name, status),
+    });
   }
 
   get ref(): DomainRef {
@@ -132,27 +134,21 @@ export class LxcDomain {
 
   /** Carries out a host request through the policy; a refusal rejects with its VirtError. */
   request(input: PolicyInput, options: RequestOptions = {}): Promise<void> {
-    return this.#enqueue(() => this.#apply(input, options));
+    return this.#runtime.enqueue(() => this.#apply(input, options));
   }
 
   /** Runs `work` in turn with decisions (a read that must not see a run half torn down). */
   exclusive<T>(work: (run: ContainerRun | undefined) => Promise<T>): Promise<T> {
-    return this.#enqueue(() => work(this.#run));
-  }
-
-  #enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.#queue.then(work);
-    this.#queue = result.catch(() => {});
-    return result;
+    return this.#runtime.enqueue(() => work(this.#run));
   }
 
   /** The controller's reports for run `generation`; a failure has no caller and is dropped. */
   #handlers(generation: number): RunHandlers {
     return {
       onExit: (exit) => {
-        void this.#enqueue(async () => {
+        this.#runtime.report(async () => {
           if (generation === this.#generation) await this.#apply(exitInput(exit), {});
-        }).catch(() => {});
+        });
       },
     };
   }
@@ -179,7 +175,7 @@ export class LxcDomain {
       this.#state = next;
       await this.#saveStatus();
     }
-    this.#emit(decision.emit);
+    this.#runtime.emit(decision.emit);
   }
 
   async #perform(action: PolicyAction, options: RequestOptions): Promise<void> {
@@ -265,13 +261,13 @@ export class LxcDomain {
    * freezer that disagrees with the saved state.
    */
   reattach(saved: SavedRun): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#runtime.enqueue(async () => {
       const { live, status } = saved;
       const data = (status.driverData ?? {}) as Partial<LxcDriverData>;
       const runDir = data.runDir ?? this.#host.runDir(live.name);
       const generation = ++this.#generation;
       this.#live = live;
-      this.#state = { ...status.state, flags: { ...status.flags }, job: 'none' };
+      this.#state = savedPolicyState(status);
       this.#remains = { pid: status.pid, runDir, cgroup: data.cgroup, veths: data.veths ?? [] };
       let missed: PolicyInput[] = [exitInput(saved.exit)];
       if (saved.controllerAlive) {
@@ -303,7 +299,7 @@ export class LxcDomain {
 
   /** The manager lets go of a running container without stopping it: its status file stays. */
   detach(): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#runtime.enqueue(async () => {
       this.#generation++;
       await this.#run?.monitor.close();
     });
@@ -340,23 +336,13 @@ export class LxcDomain {
       ...(run.cgroup === undefined ? {} : { cgroup: run.cgroup }),
       veths: run.veths,
     };
-    await this.#host.saveStatus(this.config.name, {
+    await this.#runtime.saveStatus(run, this.config.name, {
       pid: run.pid,
       monitorPath: run.monitorPath,
       state: { state, reason } as DomainStatus['state'],
       flags: { ...flags },
-      liveXml: this.#liveXml(),
+      liveXml: this.#runtime.liveXml(this.def),
       driverData: driverData as unknown as Record<string, unknown>,
     });
-  }
-
-  #liveXml(): string {
-    const def = this.def;
-    if (this.#formatted?.def !== def) this.#formatted = { def, xml: formatDomainXml(def) };
-    return this.#formatted.xml;
-  }
-
-  #emit(payloads: readonly DomainEventPayload[]): void {
-    for (const payload of payloads) this.#host.events.emit({ ...payload, domain: this.ref });
   }
 }

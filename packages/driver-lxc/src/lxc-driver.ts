@@ -1,11 +1,4 @@
-import {
-  acquireStateLock,
-  DomainStore,
-  type Driver,
-  formatUri,
-  type OpenContext,
-  type VirtUri,
-} from '@virtkit/core';
+import { type Driver, formatUri, type OpenContext, openAsManager, type VirtUri } from '@virtkit/core';
 import { canonicalLxcPath, lxcDriverPaths } from './driver-paths.js';
 import { LxcConnection } from './lxc-connection.js';
 
@@ -18,19 +11,13 @@ export const driver: Driver = {
   schemes: ['lxc'],
   async open(uri: VirtUri, ctx: OpenContext) {
     const paths = lxcDriverPaths(uri, process.getuid?.() === 0);
-    const lock = await acquireStateLock(paths.stateDir);
-    try {
-      return await LxcConnection.open({
+    return openAsManager(paths, (stores) =>
+      LxcConnection.open({
         uri: formatUri({ ...uri, path: canonicalLxcPath(uri) }),
         paths,
-        configStore: await DomainStore.open(paths.configDir),
-        statusStore: await DomainStore.open(paths.stateDir),
-        lock,
+        ...stores,
         events: ctx.events,
-      });
-    } catch (error) {
-      await lock.release();
-      throw error;
-    }
+      }),
+    );
   },
 };

@@ -1,7 +1,4 @@
-import { type PowerRequestMode, type ShutdownMode, type ShutdownOptions, VirtError } from '@virtkit/core';
-
-/** virDomainShutdownFlagValues: the bit each mode has in the C API's flags. */
-const MODE_FLAGS: Record<ShutdownMode, number> = { acpi: 1, agent: 2, initctl: 4, signal: 8, paravirt: 16 };
+import { checkShutdownModes, type PowerRequestMode, type ShutdownOptions } from '@virtkit/core';
 
 /** How a container is asked to power off or reboot (lxcDomainShutdownFlags, lxcDomainReboot). */
 export interface LxcPowerRequest {
@@ -16,16 +13,7 @@ export interface LxcPowerRequest {
  * in hex); without flags it tries initctl first, then signals init.
  */
 export function lxcPowerRequest(api: string, options: ShutdownOptions): LxcPowerRequest {
-  const modes = options.modes ?? [];
-  const unsupported = modes
-    .filter((mode) => mode !== 'initctl' && mode !== 'signal')
-    .reduce((bits, mode) => bits | MODE_FLAGS[mode], 0);
-  if (unsupported !== 0) {
-    throw new VirtError(
-      'INVALID_ARG',
-      `unsupported flags (0x${unsupported.toString(16)}) in function ${api}`,
-    );
-  }
+  const modes = checkShutdownModes(api, options, ['initctl', 'signal']);
   const signalFallback = modes.length === 0 || modes.includes('signal');
   return { mode: modes.length === 0 || modes.includes('initctl') ? 'initctl' : 'signal', signalFallback };
 }

@@ -9,15 +9,14 @@ import {
   type DomainDef,
   type DomainInfo,
   type DomainKey,
+  DomainList,
   type DomainListing,
   type DomainRef,
-  type DomainStore,
   type DriverConnection,
-  domainGoneError,
   type EventBus,
-  formatDomainXml,
   hostNodeInfo,
   JobLocks,
+  type ManagerStores,
   type NodeInfo,
   type PowerRequestMode,
   parseDomainXml,
@@ -25,13 +24,11 @@ import {
   type SecurityModel,
   type ShutdownOptions,
   type StartOptions,
-  type StateLock,
   type UndefineOptions,
   type VcpuCountOptions,
   VirtError,
   type XmlDescOptions,
 } from '@virtkit/core';
-import { claimAutostart } from './autostart.js';
 import { DEFAULT_EMULATOR, loadQemuCaps, resolveEmulator } from './capabilities-source.js';
 import {
   type CapsSource,
@@ -41,7 +38,6 @@ import {
 import type { QemuCaps } from './caps/index.js';
 import { postParseForQemu } from './define/index.js';
 import type { QemuDriverPaths } from './driver-paths.js';
-
 import { validateQemuLifecycle } from './lifecycle-support.js';
 import { checkNativeFormat, qemuArgvText } from './native-argv.js';
 import { isQemuWithMonitor } from './process/index.js';
@@ -50,19 +46,14 @@ import { type DomainHost, QemuDomain } from './qemu-domain.js';
 import { launchQemu, reattachQemu, runLayout } from './qemu-launch.js';
 import { powerRequestMode } from './shutdown-modes.js';
 
-export interface QemuConnectionOptions {
+export interface QemuConnectionOptions extends ManagerStores {
   uri: string;
   paths: QemuDriverPaths;
-  /** Persistent definitions (config/, autostart/) under the config directory. */
-  configStore: DomainStore;
-  /** Status of running domains (status/) under the state directory. */
-  statusStore: DomainStore;
-  lock: StateLock;
   events: EventBus;
   env: Readonly<Record<string, string | undefined>>;
 }
 
-const qemuError = (code: 'OPERATION_INVALID' | 'OPERATION_FAILED', detail: string) =>
+const qemuError = (code: 'OPERATION_INVALID', detail: string) =>
   new VirtError(code, detail, { domain: 'QEMU' });
 
 /**
@@ -71,19 +62,16 @@ const qemuError = (code: 'OPERATION_INVALID' | 'OPERATION_FAILED', detail: strin
  */
 export class QemuConnection implements DriverConnection {
   readonly #options: QemuConnectionOptions;
-  readonly #domains = new Map<string, QemuDomain>();
+  readonly #domains: DomainList<QemuDomain>;
   readonly #caps = new Map<string, Promise<QemuCaps>>();
-  readonly #host: DomainHost;
-  /** Domains whose status file could not be read: their QEMU may still run, unwatched. */
-  readonly #unmanaged = new Set<string>();
   /** Async jobs (backup, …) by domain uuid: one at a time, as libvirt's job lock has it. */
   readonly #jobs = new JobLocks();
   #lastId = 0;
 
   private constructor(options: QemuConnectionOptions) {
     this.#options = options;
-    const { events, paths, statusStore } = options;
-    this.#host = {
+    const { configStore, events, paths, statusStore } = options;
+    const host: DomainHost = {
       events,
       launch: async (def, id, onEvent, onClose) =>
         launchQemu({ def, id, caps: await this.#capsFor(def), paths, onEvent, onClose }),
@@ -93,80 +81,44 @@ export class QemuConnection implements DriverConnection {
       autoDumpDir: join(paths.libDir, 'dump'),
       saveStatus: (name, status) => statusStore.saveStatus(name, status),
       deleteStatus: (name) => statusStore.deleteStatus(name),
-      stopped: (domain) => {
-        if (!domain.persistent) this.#domains.delete(domain.config.uuid);
-      },
+      stopped: (domain) => this.#domains.stopped(domain),
     };
+    this.#domains = new DomainList({
+      errorDomain: 'QEMU',
+      configStore,
+      events,
+      create: (config, persistent) => new QemuDomain(config, persistent, host),
+    });
   }
 
   /** Opens the connection with the definitions the config directory holds. */
   static async open(options: QemuConnectionOptions): Promise<QemuConnection> {
     const connection = new QemuConnection(options);
     const arch = (await connection.#capsFor(undefined)).arch;
-    // A definition that no longer parses is skipped, as libvirt skips it with a warning.
-    const { entries } = await options.configStore.listConfigs((xml) =>
-      parseDomainXml(xml, { inactive: true, defaultArch: arch }),
-    );
-    for (const { value } of entries) {
-      connection.#domains.set(value.uuid, new QemuDomain(value, true, connection.#host));
-    }
+    await connection.#domains.load((xml) => parseDomainXml(xml, { inactive: true, defaultArch: arch }));
     await connection.#reconnect(arch);
-    await connection.#autostart();
+    // qemuAutostartDomains
+    await connection.#domains.autostart(options.paths.stateDir, (domain) => connection.#start(domain, {}));
     return connection;
   }
 
   /**
-   * qemuAutostartDomains, once per host boot: starts every inactive domain marked for
-   * autostart, in turn; a failure is reported as a warning, as libvirt logs it, and the rest go on.
-   */
-  async #autostart(): Promise<void> {
-    if (!(await claimAutostart(this.#options.paths.stateDir))) return;
-    for (const name of await this.#options.configStore.listAutostart()) {
-      const domain = this.#find({ name });
-      if (!domain || domain.active) continue;
-      await this.#start(domain, {}).catch((error: unknown) => {
-        const detail = error instanceof Error ? error.message : String(error);
-        process.emitWarning(`Failed to autostart VM '${name}': ${detail}`, {
-          code: 'VIRTKIT_QEMU_AUTOSTART',
-        });
-      });
-    }
-  }
-
-  /**
    * qemuProcessReconnect: every status file a previous manager left is reattached to its QEMU,
-   * or, when that QEMU is gone, ends the domain as the policy says. A status file that cannot
-   * be read is reported and left alone, and its domain is not started again on the same disks.
+   * or, when that QEMU is gone, ends the domain as the policy says.
    */
   async #reconnect(arch: string): Promise<void> {
-    const { entries, errors } = await this.#options.statusStore.listStatus();
-    for (const { name, error } of errors) this.#leaveUnmanaged(name, error);
-    for (const { name, value: status } of entries) {
-      let live: DomainDef;
-      try {
-        live = parseDomainXml(status.liveXml, { defaultArch: arch });
-      } catch (error) {
-        this.#leaveUnmanaged(name, error);
-        continue;
-      }
-      const existing = this.#find({ name });
-      if (live.id === undefined || live.name !== name || (existing && existing.config.uuid !== live.uuid)) {
-        this.#leaveUnmanaged(name, new Error('its live XML does not belong to this domain run'));
-        continue;
-      }
-      const domain = existing ?? new QemuDomain({ ...live, id: undefined }, false, this.#host);
-      this.#domains.set(live.uuid, domain);
+    const parse = (xml: string): DomainDef & { id: number } => {
+      const live = parseDomainXml(xml, { defaultArch: arch });
+      // A run's live XML always has its id; one without is not a run's.
+      if (live.id === undefined) throw new Error('its live XML does not belong to this domain run');
+      return { ...live, id: live.id };
+    };
+    await this.#domains.reclaimRuns(this.#options.statusStore, parse, async ({ domain, live, status }) => {
       this.#lastId = Math.max(this.#lastId, live.id);
       const { pid, monitorPath } = status;
       const alive = monitorPath !== undefined && (await isQemuWithMonitor(pid, monitorPath));
       await domain.reattach({ id: live.id, live, status, monitorPath: alive ? monitorPath : undefined });
-    }
-  }
-
-  #leaveUnmanaged(name: string, error: unknown): void {
-    this.#unmanaged.add(name);
-    const detail = error instanceof Error ? error.message : String(error);
-    process.emitWarning(`status of domain '${name}' left alone: ${detail}`, { code: 'VIRTKIT_QEMU_STATUS' });
+    });
   }
 
   async close(): Promise<void> {
@@ -179,113 +131,75 @@ export class QemuConnection implements DriverConnection {
   }
 
   async listDomains(): Promise<readonly DomainListing[]> {
-    const autostart = new Set(await this.#options.configStore.listAutostart());
-    return [...this.#domains.values()].map((domain) => ({
-      domain: domain.ref,
-      state: domain.state,
-      persistent: domain.persistent,
-      autostart: domain.persistent && autostart.has(domain.config.name),
-    }));
+    return this.#domains.listings();
   }
 
   async lookupDomain(key: DomainKey): Promise<DomainRef | undefined> {
-    return this.#find(key)?.ref;
+    return this.#domains.find(key)?.ref;
   }
 
   async defineXml(xml: string, _options: DefineOptions): Promise<DomainRef> {
-    const def = await this.#parse(xml);
-    const existing = this.#claim(def);
-    await this.#options.configStore.saveConfig(def.name, formatDomainXml(def, { inactive: true }));
-    const domain = existing ?? new QemuDomain(def, true, this.#host);
-    domain.config = def;
-    domain.persistent = true;
-    this.#domains.set(def.uuid, domain);
-    this.#emit(domain, { type: 'defined', detail: existing ? 'updated' : 'added' });
-    return domain.ref;
+    return (await this.#domains.define(await this.#parse(xml))).ref;
   }
 
   async undefine(ref: DomainRef, _options: UndefineOptions): Promise<void> {
-    const domain = this.#domain(ref);
-    if (!domain.persistent) throw qemuError('OPERATION_INVALID', 'cannot undefine transient domain');
-    await this.#options.configStore.deleteConfig(domain.config.name);
-    // A running domain stays, transient, until it stops.
-    domain.persistent = false;
-    if (!domain.active) this.#domains.delete(domain.config.uuid);
-    this.#emit(domain, { type: 'undefined', detail: 'removed' });
+    await this.#domains.undefine(ref);
   }
 
   async createXml(xml: string, options: CreateOptions): Promise<DomainRef> {
-    const def = await this.#parse(xml);
-    const existing = this.#claim(def);
-    if (existing?.active) throw qemuError('OPERATION_INVALID', `domain '${def.name}' is already active`);
-    if (existing) {
-      // libvirt runs the new XML as the live definition of the defined domain: not yet here.
-      throw new VirtError(
-        'OPERATION_UNSUPPORTED',
-        'creating a defined domain from new XML is not supported yet',
-        {
-          domain: 'QEMU',
-        },
-      );
-    }
-    const domain = new QemuDomain(def, false, this.#host);
-    this.#domains.set(def.uuid, domain);
-    try {
-      await this.#start(domain, options);
-    } catch (error) {
-      this.#domains.delete(def.uuid);
-      throw error;
-    }
+    const domain = await this.#domains.createTransient(await this.#parse(xml), (created) =>
+      this.#start(created, options),
+    );
     return domain.ref;
   }
 
   async start(ref: DomainRef, options: StartOptions): Promise<DomainRef> {
-    const domain = this.#domain(ref);
+    const domain = this.#domains.get(ref);
     await this.#start(domain, options);
     return domain.ref;
   }
 
   async shutdown(ref: DomainRef, options: ShutdownOptions): Promise<void> {
     const mode = powerRequestMode('qemuDomainShutdownFlags', options);
-    await this.#domain(ref).request({ type: 'host-shutdown', mode });
+    await this.#domains.get(ref).request({ type: 'host-shutdown', mode });
   }
 
   async reboot(ref: DomainRef, options: ShutdownOptions): Promise<void> {
     const mode: PowerRequestMode = powerRequestMode('qemuDomainReboot', options);
-    await this.#domain(ref).request({ type: 'host-reboot', mode });
+    await this.#domains.get(ref).request({ type: 'host-reboot', mode });
   }
 
   /** qemuDomainReset: a plain system_reset; QEMU's RESET event then goes through the policy. */
   async reset(ref: DomainRef): Promise<void> {
-    await this.#domain(ref).exclusive(async (run) => {
+    await this.#domains.get(ref).exclusive(async (run) => {
       if (!run) throw qemuError('OPERATION_INVALID', 'domain is not running');
       await run.qmp.execute('system_reset');
     });
   }
 
   async destroy(ref: DomainRef, options: DestroyOptions): Promise<void> {
-    await this.#domain(ref).request({ type: 'host-destroy' }, { graceful: options.graceful === true });
+    await this.#domains.get(ref).request({ type: 'host-destroy' }, { graceful: options.graceful === true });
   }
 
   async suspend(ref: DomainRef): Promise<void> {
-    await this.#domain(ref).request({ type: 'host-suspend' });
+    await this.#domains.get(ref).request({ type: 'host-suspend' });
   }
 
   async resume(ref: DomainRef): Promise<void> {
-    await this.#domain(ref).request({ type: 'host-resume' });
+    await this.#domains.get(ref).request({ type: 'host-resume' });
   }
 
   async getState(ref: DomainRef) {
-    const { state, reason } = this.#domain(ref).state;
+    const { state, reason } = this.#domains.get(ref).state;
     return { state, reason } as DomainListing['state'];
   }
 
   async isPersistent(ref: DomainRef): Promise<boolean> {
-    return this.#domain(ref).persistent;
+    return this.#domains.get(ref).persistent;
   }
 
   async getInfo(ref: DomainRef): Promise<DomainInfo> {
-    const domain = this.#domain(ref);
+    const domain = this.#domains.get(ref);
     const { memory, vcpu } = domain.def;
     const pid = domain.pid;
     return {
@@ -298,10 +212,7 @@ export class QemuConnection implements DriverConnection {
   }
 
   async getXmlDesc(ref: DomainRef, options: XmlDescOptions): Promise<string> {
-    const domain = this.#domain(ref);
-    const live = domain.active && !options.inactive;
-    const def = live ? domain.def : domain.config;
-    return formatDomainXml({ ...def, id: live ? domain.id : undefined }, options);
+    return this.#domains.xmlDesc(ref, options);
   }
 
   async getType(): Promise<string> {
@@ -314,7 +225,7 @@ export class QemuConnection implements DriverConnection {
    * alive `in shutdown`; end() finishes that shutdown. A destroy meanwhile ends the job.
    */
   async beginAsyncJob(ref: DomainRef, kind: AsyncJobKind): Promise<{ end(): Promise<void> }> {
-    const domain = this.#domain(ref);
+    const domain = this.#domains.get(ref);
     const lock = await this.#jobs.acquireAsync(domain.config.uuid, kind, { owner: kind });
     const job = { kind, release: () => lock.release() };
     try {
@@ -331,7 +242,7 @@ export class QemuConnection implements DriverConnection {
    * text), or with `hmp` a human-monitor command (its output comes back).
    */
   async monitorCommand(ref: DomainRef, command: string, options: { hmp?: boolean } = {}): Promise<string> {
-    return this.#domain(ref).exclusive(async (run) => {
+    return this.#domains.get(ref).exclusive(async (run) => {
       if (!run) throw qemuError('OPERATION_INVALID', 'domain is not running');
       if (options.hmp) {
         return String(await run.qmp.executeUnchecked('human-monitor-command', { 'command-line': command }));
@@ -345,29 +256,26 @@ export class QemuConnection implements DriverConnection {
   }
 
   async getAutostart(ref: DomainRef): Promise<boolean> {
-    const domain = this.#domain(ref);
-    return domain.persistent && this.#options.configStore.getAutostart(domain.config.name);
+    return this.#domains.getAutostart(ref);
   }
 
   async setAutostart(ref: DomainRef, autostart: boolean): Promise<void> {
-    const domain = this.#domain(ref);
-    if (!domain.persistent) throw qemuError('OPERATION_INVALID', 'cannot set autostart for transient domain');
-    await this.#options.configStore.setAutostart(domain.config.name, autostart);
+    await this.#domains.setAutostart(ref, autostart);
   }
 
   /** No managed save yet, so no domain ever has an image. */
   async hasManagedSave(ref: DomainRef): Promise<boolean> {
-    this.#domain(ref);
+    this.#domains.get(ref);
     return false;
   }
 
   async getOsType(ref: DomainRef): Promise<string> {
-    return this.#domain(ref).def.os.type;
+    return this.#domains.get(ref).def.os.type;
   }
 
   /** qemuDomainGetVcpusFlags without the guest agent: the maximum or current count. */
   async getVcpusFlags(ref: DomainRef, options: VcpuCountOptions): Promise<number> {
-    const domain = this.#domain(ref);
+    const domain = this.#domains.get(ref);
     if (options.guest) throw qemuError('OPERATION_INVALID', 'QEMU guest agent is not configured');
     if (options.live && !domain.active) throw qemuError('OPERATION_INVALID', 'domain is not running');
     if (options.config && !domain.persistent) {
@@ -379,7 +287,7 @@ export class QemuConnection implements DriverConnection {
 
   /** No security driver (security_driver = "none"): every domain is unlabelled. */
   async getSecurityLabel(ref: DomainRef): Promise<SecurityLabel> {
-    this.#domain(ref);
+    this.#domains.get(ref);
     return { label: '', enforcing: false };
   }
 
@@ -435,12 +343,7 @@ export class QemuConnection implements DriverConnection {
         domain: 'QEMU',
       });
     }
-    if (this.#unmanaged.has(domain.config.name)) {
-      throw qemuError(
-        'OPERATION_FAILED',
-        `domain '${domain.config.name}' has a status file this manager could not read; its QEMU may still run`,
-      );
-    }
+    this.#domains.assertManaged(domain, 'QEMU');
     await domain.request({ type: 'host-start', paused: options.paused === true });
   }
 
@@ -467,49 +370,5 @@ export class QemuConnection implements DriverConnection {
     const def = parseDomainXml(xml, { inactive: true, defaultArch: arch });
     validateQemuLifecycle(def);
     return postParseForQemu(def, await this.#capsFor(def), { abiUpdate: true, newDomain: true });
-  }
-
-  /**
-   * The domain `def` replaces, if any; refuses a name or uuid that another domain has
-   * (virDomainObjListAddLocked).
-   */
-  #claim(def: DomainDef): QemuDomain | undefined {
-    const byUuid = this.#domains.get(def.uuid);
-    if (byUuid && byUuid.config.name !== def.name) {
-      throw qemuError(
-        'OPERATION_FAILED',
-        `domain '${byUuid.config.name}' is already defined with uuid ${byUuid.config.uuid}`,
-      );
-    }
-    const byName = this.#find({ name: def.name });
-    if (byName && byName.config.uuid !== def.uuid) {
-      throw qemuError(
-        'OPERATION_FAILED',
-        `domain '${def.name}' already exists with uuid ${byName.config.uuid}`,
-      );
-    }
-    return byUuid;
-  }
-
-  #find(key: DomainKey): QemuDomain | undefined {
-    if ('uuid' in key) return this.#domains.get(key.uuid);
-    for (const domain of this.#domains.values()) {
-      if ('name' in key ? domain.config.name === key.name : domain.active && domain.id === key.id)
-        return domain;
-    }
-    return undefined;
-  }
-
-  #domain(ref: DomainRef): QemuDomain {
-    const domain = this.#domains.get(ref.uuid);
-    if (!domain) throw domainGoneError(ref);
-    return domain;
-  }
-
-  #emit(
-    domain: QemuDomain,
-    change: { type: 'defined'; detail: 'added' | 'updated' } | { type: 'undefined'; detail: 'removed' },
-  ): void {
-    this.#options.events.emit({ id: 'lifecycle', ...change, domain: domain.ref });
   }
 }

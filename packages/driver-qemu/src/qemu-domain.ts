@@ -3,15 +3,16 @@ import {
   type DomainDef,
   type DomainEventPayload,
   type DomainRef,
+  DomainRuntime,
   type DomainStatus,
   decide,
   type EventBus,
-  formatDomainXml,
-  NO_POLICY_FLAGS,
   type PolicyAction,
   type PolicyDecision,
   type PolicyInput,
   type PolicyState,
+  SHUT_OFF_STATE,
+  savedPolicyState,
   VirtError,
 } from '@virtkit/core';
 import { autoDumpPath, dumpGuestMemory } from './auto-dump.js';
@@ -75,8 +76,6 @@ interface HeldAsyncJob {
 
 const POLICY_OPTIONS = { errorDomain: 'QEMU', startsPaused: true } as const;
 
-const SHUT_OFF: PolicyState = { state: 'shutoff', reason: 'unknown', flags: NO_POLICY_FLAGS, job: 'none' };
-
 /**
  * One domain of a QEMU connection. Every change of state goes through core's decide(): host
  * requests and QEMU's events alike are queued and decided one at a time, in arrival order;
@@ -88,23 +87,25 @@ export class QemuDomain {
   persistent: boolean;
   #live: DomainDef | undefined;
   #id = -1;
-  #state: PolicyState = SHUT_OFF;
+  #state: PolicyState = SHUT_OFF_STATE;
   #run: QemuRun | undefined;
   #asyncJob: HeldAsyncJob | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
   /** Counts runs, so that a late event or EOF of an ended run never reaches the next one. */
   #generation = 0;
   /** QEMU's reports queued for a decision, oldest first. */
   #fromQemuPending: { generation: number; input: PolicyInput }[] = [];
-  /** What #saveStatus last wrote, for which run. */
-  #saved: { run: QemuRun; text: string } | undefined;
-  #formatted: { def: DomainDef; xml: string } | undefined;
   readonly #host: DomainHost;
+  readonly #runtime: DomainRuntime;
 
   constructor(config: DomainDef, persistent: boolean, host: DomainHost) {
     this.config = config;
     this.persistent = persistent;
     this.#host = host;
+    this.#runtime = new DomainRuntime({
+      events: host.events,
+      ref: () => this.ref,
+      saveStatus: (name, status) => host.saveStatus(name, status),
+    });
   }
 
   get ref(): DomainRef {
@@ -134,12 +135,12 @@ export class QemuDomain {
 
   /** Carries out a host request through the policy; a refusal rejects with its VirtError. */
   request(input: PolicyInput, options: RequestOptions = {}): Promise<void> {
-    return this.#enqueue(() => this.#apply(input, options));
+    return this.#runtime.enqueue(() => this.#apply(input, options));
   }
 
   /** Runs `work` (a QMP command outside the policy, e.g. system_reset) in turn with decisions. */
   exclusive<T>(work: (run: QemuRun | undefined) => Promise<T>): Promise<T> {
-    return this.#enqueue(() => work(this.#run));
+    return this.#runtime.enqueue(() => work(this.#run));
   }
 
   /**
@@ -147,7 +148,7 @@ export class QemuDomain {
    * power-off leaves QEMU alive `in shutdown` until endAsyncJob. Saved in the status file.
    */
   beginAsyncJob(job: HeldAsyncJob): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#runtime.enqueue(async () => {
       if (!this.#run) throw new VirtError('OPERATION_INVALID', 'domain is not running', { domain: 'QEMU' });
       this.#asyncJob = job;
       this.#state = { ...this.#state, job: job.kind };
@@ -157,7 +158,7 @@ export class QemuDomain {
 
   /** The async job `job` ended: a shutdown it kept waiting is finished now (job-ended). */
   endAsyncJob(job: HeldAsyncJob): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#runtime.enqueue(async () => {
       if (this.#asyncJob !== job) return;
       this.#releaseAsyncJob();
       await this.#apply({ type: 'job-ended' }, {});
@@ -170,12 +171,6 @@ export class QemuDomain {
     this.#state = { ...this.#state, job: 'none' };
   }
 
-  #enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.#queue.then(work);
-    this.#queue = result.catch(() => {});
-    return result;
-  }
-
   /**
    * Queues what QEMU reported, for the run `generation` only. A failure carrying it out has no
    * caller to report to: the state stays as it was, and the next event or request goes on.
@@ -184,13 +179,13 @@ export class QemuDomain {
     if (!input) return;
     const entry = { generation, input };
     this.#fromQemuPending.push(entry);
-    void this.#enqueue(async () => {
+    this.#runtime.report(async () => {
       const index = this.#fromQemuPending.indexOf(entry);
       // Already taken by a stop that decided it (#lastWords).
       if (index < 0) return;
       this.#fromQemuPending.splice(index, 1);
       if (generation === this.#generation) await this.#apply(input, {});
-    }).catch(() => {});
+    });
   }
 
   /**
@@ -216,7 +211,7 @@ export class QemuDomain {
       this.#state = { ...decision.interim.next, job: this.#state.job };
       await this.#saveStatus();
       emitted = decision.interim.emitted;
-      this.#emit(decision.emit.slice(0, emitted));
+      this.#runtime.emit(decision.emit.slice(0, emitted));
     }
     try {
       for (const action of decision.do) await this.#perform(action, decision, options);
@@ -233,7 +228,7 @@ export class QemuDomain {
       if (wasActive) {
         // A destroy waits for QEMU to die without holding the domain (libvirt releases its lock
         // in qemuProcessKill), so what QEMU said meanwhile is handled; other stops ignore it.
-        if (input.type === 'host-destroy') this.#emit(this.#lastWords());
+        if (input.type === 'host-destroy') this.#runtime.emit(this.#lastWords());
         await this.#teardown();
       }
       this.#state = next;
@@ -241,7 +236,7 @@ export class QemuDomain {
       this.#state = next;
       await this.#saveStatus();
     }
-    this.#emit(decision.emit.slice(emitted));
+    this.#runtime.emit(decision.emit.slice(emitted));
   }
 
   async #perform(action: PolicyAction, decision: PolicyDecision, options: RequestOptions): Promise<void> {
@@ -326,12 +321,12 @@ export class QemuDomain {
    * nobody watched. A QEMU that is gone (or no longer ours) is a guest-gone: shut off (crashed).
    */
   reattach(saved: SavedRun): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#runtime.enqueue(async () => {
       const { id, live, status, monitorPath } = saved;
       const generation = ++this.#generation;
       this.#id = id;
       this.#live = live;
-      this.#state = { ...status.state, flags: { ...status.flags }, job: 'none' };
+      this.#state = savedPolicyState(status);
       let missed: PolicyInput[] = [{ type: 'guest-gone' }];
       if (monitorPath !== undefined) {
         const { pid } = status;
@@ -359,7 +354,7 @@ export class QemuDomain {
    * file is what the next manager reattaches from.
    */
   detach(): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#runtime.enqueue(async () => {
       this.#generation++;
       await this.#run?.qmp.close();
     });
@@ -381,10 +376,7 @@ export class QemuDomain {
     this.#host.stopped(this);
   }
 
-  /**
-   * Saves the run's status when it differs from what was saved last: a fake reboot alone passes
-   * through five QEMU events, most of which change nothing worth an fsync while the guest boots.
-   */
+  /** Saves the run's status (only when it changed: a fake reboot alone passes five QEMU events). */
   async #saveStatus(): Promise<void> {
     const run = this.#run;
     if (!run) return;
@@ -395,22 +387,8 @@ export class QemuDomain {
       state: { state, reason } as DomainStatus['state'],
       flags: { ...flags },
       ...(this.#asyncJob ? { job: { asyncJob: this.#asyncJob.kind } } : {}),
-      liveXml: this.#liveXml(),
+      liveXml: this.#runtime.liveXml(this.def),
     };
-    const text = JSON.stringify(status);
-    if (this.#saved?.run === run && this.#saved.text === text) return;
-    await this.#host.saveStatus(this.config.name, status);
-    this.#saved = { run, text };
-  }
-
-  /** The live definition formatted, once per definition object: it does not change during a run. */
-  #liveXml(): string {
-    const def = this.def;
-    if (this.#formatted?.def !== def) this.#formatted = { def, xml: formatDomainXml(def) };
-    return this.#formatted.xml;
-  }
-
-  #emit(payloads: readonly DomainEventPayload[]): void {
-    for (const payload of payloads) this.#host.events.emit({ ...payload, domain: this.ref });
+    await this.#runtime.saveStatus(run, this.config.name, status);
   }
 }

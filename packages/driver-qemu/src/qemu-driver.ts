@@ -1,11 +1,4 @@
-import {
-  acquireStateLock,
-  DomainStore,
-  type Driver,
-  formatUri,
-  type OpenContext,
-  type VirtUri,
-} from '@virtkit/core';
+import { type Driver, formatUri, type OpenContext, openAsManager, type VirtUri } from '@virtkit/core';
 import { qemuDriverPaths } from './driver-paths.js';
 import { QemuConnection } from './qemu-connection.js';
 
@@ -20,20 +13,8 @@ export const driver: Driver = {
   async open(uri: VirtUri, ctx: OpenContext) {
     const privileged = process.getuid?.() === 0;
     const paths = qemuDriverPaths(uri, ctx.env, privileged);
-    const lock = await acquireStateLock(paths.stateDir);
-    try {
-      return await QemuConnection.open({
-        uri: formatUri(uri),
-        paths,
-        configStore: await DomainStore.open(paths.configDir),
-        statusStore: await DomainStore.open(paths.stateDir),
-        lock,
-        events: ctx.events,
-        env: ctx.env,
-      });
-    } catch (error) {
-      await lock.release();
-      throw error;
-    }
+    return openAsManager(paths, (stores) =>
+      QemuConnection.open({ uri: formatUri(uri), paths, ...stores, events: ctx.events, env: ctx.env }),
+    );
   },
 };

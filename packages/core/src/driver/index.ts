@@ -26,3 +26,4 @@ export {
   type XmlDescOptions,
 } from './driver.js';
 export { apiName, type DriverOperation, OPERATIONS } from './operations.js';
+export { checkShutdownModes } from './shutdown-flags.js';

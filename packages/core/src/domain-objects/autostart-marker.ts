@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /**
  * virDriverShouldAutostart: autostart runs once per boot of the host. The first manager to open
- * the state directory (a tmpfs for qemu:///system) leaves an `autostarted` marker there, and
+ * the state directory (a tmpfs for the system drivers) leaves an `autostarted` marker there, and
  * later managers skip autostart while it exists.
  */
 export async function claimAutostart(stateDir: string): Promise<boolean> {
