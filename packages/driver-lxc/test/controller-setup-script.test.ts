@@ -5,7 +5,9 @@ import { containerEnv, containerInit } from '../src/controller/container-env.js'
 import {
   containerCommand,
   rootFilesystem,
+  SETUP_FILES,
   type SetupPlan,
+  setupMountTables,
   setupScript,
 } from '../src/controller/container-setup.js';
 import type { HostTools } from '../src/controller/host-tools.js';
@@ -18,12 +20,11 @@ const TOOLS: HostTools = {
   mount: '/bin/mount',
   umount: '/usr/bin/umount',
   hostname: '/bin/hostname',
-  tty: '/usr/bin/tty',
   setpriv: '/usr/bin/setpriv',
   unshare: '/usr/bin/unshare',
   script: '/usr/bin/script',
   mkdir: '/bin/mkdir',
-  ln: '/bin/ln',
+  cp: '/bin/cp',
   cat: '/bin/cat',
   pivotRoot: '/sbin/pivot_root',
   loader: '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2',
@@ -35,7 +36,6 @@ function plan(xml: string, extra: Partial<SetupPlan> = {}): SetupPlan {
     runDir: '/run/vk/c1',
     def: parseDomainXml(xml),
     tools: TOOLS,
-    procsFiles: ['/sys/fs/cgroup/memory/machine/c1/cgroup.procs'],
     ownNetwork: false,
     userNamespace: false,
     ...extra,
@@ -62,7 +62,7 @@ describe('the setup command line', () => {
     expect(withNetAndUser).toContain('--pid --net --user --keep-caps --fork');
   });
 
-  it('pivots into the root filesystem, binds the others, and joins the cgroup before anything else', () => {
+  it('pivots into the root filesystem bound on itself, binds the others, and waits for go first', () => {
     const xml = lxcDomainXml({
       name: 'c1',
       rootfs: '/srv/c1',
@@ -74,8 +74,21 @@ describe('the setup command line', () => {
       expect(i, needle).toBeGreaterThanOrEqual(0);
       return i;
     };
-    expect(at('echo 0 >/sys/fs/cgroup/memory/machine/c1/cgroup.procs')).toBeLessThan(at('read -r go <&4'));
-    expect(at('--make-rprivate /')).toBeLessThan(at('--bind /srv/c1 /srv/c1'));
+    // The controller puts the shell in the cgroup before it sends go; unshare made the mounts private.
+    expect(script).not.toContain('cgroup.procs');
+    expect(script).not.toContain('--make-rprivate');
+    expect(at('read -r go <&4')).toBeLessThan(at('mount -a -T /run/vk/c1/setup.fstab.sys'));
+    const tables = setupMountTables(plan(xml));
+    expect(tables[SETUP_FILES.fstabSys]?.split('\n')[0]).toBe('/srv/c1 /srv/c1 none bind 0 0');
+    expect(at('mount -a -T /run/vk/c1/setup.fstab.sys')).toBeLessThan(
+      at('/bin/cp -RP /run/vk/c1/dev.skel/. /srv/c1/dev/'),
+    );
+    expect(at('/bin/cp -RP /run/vk/c1/dev.skel/. /srv/c1/dev/')).toBeLessThan(
+      at('mount -a -T /run/vk/c1/setup.fstab.dev'),
+    );
+    expect(at("printf '%s\\n' c1 2>/dev/null >/proc/sys/kernel/hostname || /bin/hostname c1")).toBeLessThan(
+      at('/sbin/pivot_root'),
+    );
     expect(at('--bind /srv/data /srv/c1/data')).toBeLessThan(at('remount,bind,ro /srv/c1/data'));
     expect(at('/sbin/pivot_root . .oldroot')).toBeLessThan(
       at(

@@ -9,6 +9,7 @@ import {
   RUN_FILES,
   type VethEnd,
 } from '../controller/protocol.js';
+import { warmCgroupAttach } from '../controller/warm-cgroup-attach.js';
 import { deleteVeths } from '../host-network/index.js';
 import { MonitorClient } from './monitor-client.js';
 import type { HandedController, SpareControllers } from './spare-controllers.js';
@@ -94,6 +95,7 @@ export interface LaunchRequest {
  */
 export async function launchContainer(request: LaunchRequest): Promise<ContainerRun> {
   const { def, runDir, logPath, spares } = request;
+  warmCgroupAttach();
   await rm(runDir, { recursive: true, force: true });
   await mkdir(runDir, { recursive: true, mode: 0o700 });
   await writeFile(join(runDir, RUN_FILES.def), formatDomainXml(def), { mode: 0o600 });

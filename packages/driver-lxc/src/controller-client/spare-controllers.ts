@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { VirtError } from '@virtkit/core';
-import { CONTROLLER_ENTRY } from '../controller/index.js';
+import { prepareHostTools } from '../controller/host-tools.js';
+import { CONTROLLER_ENTRY, CONTROLLER_NODE_FLAGS } from '../controller/index.js';
 import type { SpareAssignment, SpareReply } from '../controller/protocol.js';
 
 export interface HandedController {
@@ -31,6 +32,10 @@ export class SpareControllers {
    * none (many starts at once); resolves once it listens or has given up.
    */
   async hand(runDir: string, logPath: string, name: string, timeoutMs: number): Promise<HandedController> {
+    // Before a spare is taken: without the tools no controller could start the container.
+    const tools = await prepareHostTools().catch((error: Error) => {
+      throw new VirtError('INTERNAL_ERROR', `guest failed to start: ${error.message}`, { domain: 'LXC' });
+    });
     const taken = await this.#spare?.catch(() => undefined);
     this.#spare = undefined;
     const child = taken?.connected ? taken : await this.#start();
@@ -42,7 +47,7 @@ export class SpareControllers {
     } finally {
       await log.close();
     }
-    const assignment: SpareAssignment = { runDir, logPath };
+    const assignment: SpareAssignment = { runDir, logPath, tools };
     const ready = await assign(child, assignment, timeoutMs);
     return { pid: child.pid as number, logOffset, ready };
   }
@@ -53,6 +58,8 @@ export class SpareControllers {
    */
   refill(): void {
     if (this.#closed || this.#spare) return;
+    // Found once, for every controller this manager hands work to.
+    prepareHostTools().catch(() => {});
     this.#spare = this.#start();
     this.#spare.catch((error: Error) => {
       process.emitWarning(`no spare controller: ${error.message}`, { code: 'VIRTKIT_LXC_SPARE' });
@@ -71,15 +78,19 @@ export class SpareControllers {
 
   async #start(): Promise<ChildProcess> {
     await mkdir(this.runParent, { recursive: true, mode: 0o700 });
-    const child = spawn(process.execPath, [CONTROLLER_ENTRY, '--spare', this.runParent], {
-      detached: true,
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      cwd: this.runParent,
-      env: {
-        LC_ALL: 'C',
-        PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    const child = spawn(
+      process.execPath,
+      [...CONTROLLER_NODE_FLAGS, CONTROLLER_ENTRY, '--spare', this.runParent],
+      {
+        detached: true,
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+        cwd: this.runParent,
+        env: {
+          LC_ALL: 'C',
+          PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        },
       },
-    });
+    );
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (error) =>

@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { parseDomainXml } from '@virtkit/core';
+import { type DomainDef, parseDomainXml } from '@virtkit/core';
+import { writeCgroupFile } from '../cgroup/cgroup-io.js';
 import { type ContainerCgroup, createContainerCgroup } from '../cgroup/index.js';
 import {
   createVeths,
@@ -15,17 +17,21 @@ import {
 import { ConsoleRelay } from './console-relay.js';
 import { containerEnv } from './container-env.js';
 import {
+  consoleEntry,
   containerCommand,
+  rootFilesystem,
   SETUP_FILES,
   type SetupPlan,
   setupMountTables,
   setupScript,
 } from './container-setup.js';
+import { writeDevSkeleton } from './dev-skeleton.js';
 import { prepareHostTools } from './host-tools.js';
 import { readIdMap, writeIdMap } from './id-map.js';
 import { MonitorServer } from './monitor-server.js';
 import { type ControllerMessage, RUN_FILES } from './protocol.js';
 import { SetupChannel } from './setup-channel.js';
+import { warmCgroupAttach } from './warm-cgroup-attach.js';
 
 type ExitMessage = Extract<ControllerMessage, { event: 'exit' }>;
 
@@ -99,32 +105,54 @@ export class ContainerRun {
     if (this.child?.pid !== undefined) signal(this.child.pid, 'SIGKILL');
   }
 
-  private async start(): Promise<ExitMessage> {
-    const def = parseDomainXml(await readFile(this.path(RUN_FILES.def), 'utf8'));
-    const tools = await prepareHostTools();
-    const idMap = readIdMap(def);
-    const ownNetwork = needsOwnNetwork(def);
+  /**
+   * The host's side of the container: its cgroup with the definition's limits, and its veths. Made
+   * while `script`, unshare and the shell start; only the shell's `go` waits for it.
+   */
+  private async prepareHost(def: DomainDef): Promise<void> {
     this.plans = await planVeths(def);
     this.cgroup = await createContainerCgroup(def.name, process.pid);
     await this.cgroup.applyLimits(def);
     await createVeths(this.plans);
+  }
+
+  /** Puts the setup shell in the cgroup, as `echo 0 >cgroup.procs` of its own would. */
+  private async join(pid: number): Promise<void> {
+    for (const file of (this.cgroup as ContainerCgroup).procsFiles())
+      await writeCgroupFile(file, String(pid));
+  }
+
+  private async start(): Promise<ExitMessage> {
+    warmCgroupAttach();
+    const def = parseDomainXml(readFileSync(this.path(RUN_FILES.def), 'utf8'));
+    const tools = await prepareHostTools();
+    const idMap = readIdMap(def);
+    const ownNetwork = needsOwnNetwork(def);
+    // Settled, never thrown, here: its error is the handshake's, and cleanup waits for it either way.
+    const hostSettled = this.prepareHost(def).then(
+      () => undefined,
+      (error: Error) => error,
+    );
     const plan: SetupPlan = {
       runDir: this.runDir,
       def,
       tools,
-      procsFiles: this.cgroup.procsFiles(),
       ownNetwork,
       userNamespace: idMap !== undefined,
     };
-    await Promise.all([
-      writeFile(this.path(SETUP_FILES.script), setupScript(plan), { mode: 0o644 }),
-      writeFile(this.path(SETUP_FILES.err), '', { mode: 0o600 }),
-      // Readable like the script: inside a user namespace the shell is not the host's root.
-      ...Object.entries(setupMountTables(plan)).map(([name, text]) =>
-        writeFile(this.path(name), text, { mode: 0o644 }),
-      ),
-    ]);
-    if (this.terminated) throw new Error('controller terminated');
+    // Small files, written at once: each asynchronous write would wait for the thread pool.
+    writeFileSync(this.path(SETUP_FILES.script), setupScript(plan), { mode: 0o644 });
+    writeFileSync(this.path(SETUP_FILES.err), '', { mode: 0o600 });
+    // Readable like the script: inside a user namespace the shell is not the host's root.
+    for (const [name, text] of Object.entries(setupMountTables(plan))) {
+      writeFileSync(this.path(name), text, { mode: 0o644 });
+    }
+    writeDevSkeleton(this.path(SETUP_FILES.devSkeleton));
+    if (!rootFilesystem(def)) mkdirSync(this.path(SETUP_FILES.devStage), { recursive: true });
+    if (this.terminated) {
+      await hostSettled;
+      throw new Error('controller terminated');
+    }
 
     const { file, args } = containerCommand(plan);
     const child = spawn(file, args, {
@@ -141,6 +169,7 @@ export class ContainerRun {
       child.once('close', (exitCode, signal) => resolve({ exitCode, signal }));
     });
     this.child = child;
+    warmCgroupAttach();
     this.channel = new SetupChannel(child.stdio[3] as Readable, child.stdio[4] as Writable);
     if (child.stdout && child.stdin) this.console.attach(child.stdout, child.stdin);
     let execd = false;
@@ -151,6 +180,10 @@ export class ContainerRun {
       const pid = Number(first.match(/^pid (\d+)$/)?.[1]);
       if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`unexpected setup report '${first}'`);
       this.initPid = pid;
+      appendFileSync(this.path(SETUP_FILES.fstabDev), consoleEntry(plan, consoleOf(pid)));
+      const failed = await hostSettled;
+      if (failed) throw failed;
+      await this.join(pid);
       if (idMap) await writeIdMap(pid, idMap);
       // Sharing the host's network there is nothing to move, nor a lo of its own to bring up.
       if (ownNetwork) await moveVethsInto(this.plans, pid);
@@ -179,8 +212,11 @@ export class ContainerRun {
     const result = await ended;
     this.channel.close();
     const failed = await handshakeError;
+    // Cleanup must know every cgroup and veth made, also when the shell ended before its `go`.
+    const hostFailed = await hostSettled;
     this.console.detach();
     if (failed) return { event: 'exit', reason: 'error', message: failed.message };
+    if (hostFailed) return { event: 'exit', reason: 'error', message: hostFailed.message };
     if (!execd) {
       const text = await setupErrorText(this.path(SETUP_FILES.err));
       const why = text || `setup ended with ${result.signal ?? `status ${result.exitCode}`}`;
@@ -217,9 +253,25 @@ export class ContainerRun {
     for (const name of [SETUP_FILES.script, SETUP_FILES.err, SETUP_FILES.fstabSys, SETUP_FILES.fstabDev]) {
       await step(name, () => rm(this.path(name), { force: true }));
     }
+    await step('dev skeleton', () =>
+      rm(this.path(SETUP_FILES.devSkeleton), { recursive: true, force: true }),
+    );
     // rmdir, never a recursive rm: the staging dir is only ever an empty mount point on the host.
     await step('dev stage', () => rmdir(this.path(SETUP_FILES.devStage)).catch(ignoreMissing));
   }
+}
+
+/**
+ * The container's console: `script`'s pty (the host's /dev/pts/N), read as the stdin of unshare, the
+ * shell's parent. Not the shell's own: while it reads `go` its descriptor 0 is the channel.
+ */
+function consoleOf(shellPid: number): string {
+  const stat = readFileSync(`/proc/${shellPid}/stat`, 'utf8');
+  // After the parenthesised command name (which may hold anything): state, then the parent's pid.
+  const parent = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  const pty = readlinkSync(`/proc/${parent}/fd/0`);
+  if (!pty.startsWith('/dev/')) throw new Error(`the container's console is '${pty}', not a terminal`);
+  return pty;
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): void {

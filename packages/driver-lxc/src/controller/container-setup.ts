@@ -11,8 +11,10 @@ export const SETUP_FILES = {
   err: 'setup.err',
   /** Mount tables for `mount -a -T`: one mount(8) for many mounts (proc, /sys, /dev's tmpfs). */
   fstabSys: 'setup.fstab.sys',
-  /** /dev's host nodes and devpts. */
+  /** /dev's host nodes, devpts and, once the controller knows its pty, the console. */
   fstabDev: 'setup.fstab.dev',
+  /** What /dev's tmpfs starts with (dev-skeleton.ts): one cp, where each file and link took an exec. */
+  devSkeleton: 'dev.skel',
   /** Where /dev is assembled when the container shares the host's root (then moved onto /dev). */
   devStage: 'dev.stage',
 } as const;
@@ -21,15 +23,14 @@ export interface SetupPlan {
   readonly runDir: string;
   readonly def: DomainDef;
   readonly tools: HostTools;
-  /** cgroup.procs files the shell joins before anything else runs in the container. */
-  readonly procsFiles: readonly string[];
   readonly ownNetwork: boolean;
   readonly userNamespace: boolean;
 }
 
 /** Host nodes libvirt gives every container's /dev (lxcContainerPopulateDevices). */
-const DEV_NODES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
-const DEV_LINKS: readonly [string, string][] = [
+export const DEV_NODES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
+export const DEV_LINKS: readonly [string, string][] = [
+  ['pts/ptmx', 'ptmx'],
   ['/proc/self/fd', 'fd'],
   ['/proc/self/fd/0', 'stdin'],
   ['/proc/self/fd/1', 'stdout'],
@@ -95,18 +96,18 @@ function devEntries(plan: SetupPlan, dir: string): MountEntry[] {
   ];
 }
 
-/**
- * Shell lines that fill the /dev tmpfs at `dir`: the nodes' mount points (shell builtins), the dev
- * table's mounts, the links, then the console (its pty is known to the shell alone).
- */
+/** Where the container's /dev is assembled: in the root file system, or the stage on the host's. */
+function devDir(plan: SetupPlan): string {
+  const rootFs = rootFilesystem(plan.def);
+  return rootFs ? `${sourceDir(rootFs)}/dev` : join(plan.runDir, SETUP_FILES.devStage);
+}
+
+/** Shell lines that fill the /dev tmpfs at `dir`: the skeleton's files and links, then the dev table's mounts. */
 function devLines(plan: SetupPlan, dir: string): string[] {
-  const { ln, mount } = plan.tools;
+  const skeleton = join(plan.runDir, SETUP_FILES.devSkeleton);
   return [
-    `for node in ${DEV_NODES.join(' ')} console; do : >${q(dir)}/"$node"; done`,
+    `${q(plan.tools.cp)} -RP ${q(`${skeleton}/.`)} ${q(`${dir}/`)}`,
     mountAll(plan, SETUP_FILES.fstabDev),
-    `${q(ln)} -s pts/ptmx ${q(`${dir}/ptmx`)}`,
-    ...DEV_LINKS.map(([target, name]) => `${q(ln)} -s ${q(target)} ${q(`${dir}/${name}`)}`),
-    `${q(mount)} --bind "$console" ${q(`${dir}/console`)}`,
   ];
 }
 
@@ -132,17 +133,26 @@ export function setupMountTables(plan: SetupPlan): Record<string, string> {
   const root = rootFs ? sourceDir(rootFs) : undefined;
   const sys = root
     ? [
+        // pivot_root needs the root to be a mount point.
+        { source: root, target: root, type: 'none', options: 'bind' },
         { source: 'proc', target: `${root}/proc`, type: 'proc', options: 'nosuid,nodev,noexec' },
         ...procSysEntries(plan, `${root}/proc`),
         ...sysEntries(plan, `${root}/sys`),
         devTmpfs(`${root}/dev`),
       ]
     : [...procSysEntries(plan, '/proc'), ...sysEntries(plan, '/sys')];
-  const devDir = root ? `${root}/dev` : join(plan.runDir, SETUP_FILES.devStage);
   return {
     [SETUP_FILES.fstabSys]: fstabText(sys),
-    [SETUP_FILES.fstabDev]: fstabText(devEntries(plan, devDir)),
+    [SETUP_FILES.fstabDev]: fstabText(devEntries(plan, devDir(plan))),
   };
+}
+
+/**
+ * The dev table's last line, added once the shell has reported: the console's pty (`/dev/pts/N` of
+ * the host, as the controller reads it from unshare's stdin) bound over /dev/console.
+ */
+export function consoleEntry(plan: SetupPlan, console: string): string {
+  return fstabText([{ source: console, target: `${devDir(plan)}/console`, type: 'none', options: 'bind' }]);
 }
 
 /** The other `<filesystem>`s, under `root` ('' when sharing the host's root). */
@@ -172,15 +182,15 @@ function pivotLines(plan: SetupPlan, rootFs: FilesystemDef): string[] {
   const R = q(root);
   const old = (path: string) => q(`/.oldroot${path}`);
   const libPath = tools.libraryDirs.map((d) => `/.oldroot${d}`).join(':');
+  const dirs = ['proc', 'sys', 'dev', '.oldroot'].map((d) => `${R}/${d}`);
   return [
-    `${m} --bind ${R} ${R}`,
-    `${q(tools.mkdir)} -p ${R}/proc ${R}/sys ${R}/dev ${R}/.oldroot`,
-    // proc, /proc/sys, /sys and /dev's tmpfs (setupMountTables).
+    // Builtin tests: mkdir runs only for a root file system that lacks one (its first start).
+    `${dirs.map((d) => `[ -d ${d} ]`).join(' && ')} || ${q(tools.mkdir)} -p ${dirs.join(' ')}`,
+    // The root bound on itself, proc, /proc/sys, /sys and /dev's tmpfs (setupMountTables).
     mountAll(plan, SETUP_FILES.fstabSys),
     ...devLines(plan, `${root}/dev`),
     ...userFsLines(plan, root),
     ...(rootFs.readonly ? [`${m} -o remount,bind,ro ${R}`] : []),
-    `${q(tools.hostname)} ${q(plan.def.name)}`,
     `cd ${R}`,
     `${q(tools.pivotRoot)} . .oldroot`,
     'cd /',
@@ -195,7 +205,7 @@ function sharedRootLines(plan: SetupPlan): string[] {
   const stage = join(plan.runDir, SETUP_FILES.devStage);
   const m = q(plan.tools.mount);
   return [
-    `${q(plan.tools.mkdir)} -p ${q(stage)}`,
+    // The controller made the stage directory (an empty mount point, which it removes at the end).
     // /dev is assembled aside (the host nodes must stay visible while binding them), then moved.
     `${m} -t tmpfs -o ${devTmpfs(stage).options} devfs ${q(stage)}`,
     ...devLines(plan, stage),
@@ -204,13 +214,25 @@ function sharedRootLines(plan: SetupPlan): string[] {
     // /proc/sys and /sys (setupMountTables).
     mountAll(plan, SETUP_FILES.fstabSys),
     ...userFsLines(plan, ''),
-    `${q(plan.tools.hostname)} ${q(plan.def.name)}`,
   ];
 }
 
 /**
+ * sethostname(2) through /proc/sys/kernel/hostname, a builtin's write (the container's UTS namespace
+ * is the writer's). hostname(1) where that is refused (a user namespace, a read-only /proc/sys), and
+ * for a name the file would silently cut or end early where sethostname(2) refuses or keeps it.
+ */
+function hostnameLine(plan: SetupPlan): string {
+  const name = plan.def.name;
+  const command = `${q(plan.tools.hostname)} ${q(name)}`;
+  if (Buffer.byteLength(name) > 64 || /[\n\0]/.test(name)) return command;
+  return `printf '%s\\n' ${q(name)} 2>/dev/null >/proc/sys/kernel/hostname || ${command}`;
+}
+
+/**
  * The setup shell: pid 1 of the new pid namespace, run by `unshare` as `sh setup.sh start INIT ARGS…`.
- * Stage `start` reports the host pid, joins the cgroup and waits for the controller's `go`; stage
+ * Stage `start` reports the host pid (what /proc/self, the host's proc, names) and waits for the
+ * controller's `go`, sent once it has put the shell in the cgroup and learnt the console; stage
  * `mount` (the same process, re-exec'd with root's ids when there is a user namespace) builds the
  * container's file system and becomes init.
  */
@@ -227,12 +249,10 @@ export function setupScript(plan: SetupPlan): string {
     'if [ "$stage" = start ]; then',
     // Descriptors 3 and 4 are the controller's pipes (setup-channel.ts).
     `  exec 2>>${file(SETUP_FILES.err)}`,
-    '  pid=',
-    '  while read -r key first rest; do',
-    '    if [ "$key" = NSpid: ]; then pid=$first; break; fi',
-    '  done </proc/self/status',
-    '  echo "pid $pid" >&3',
-    ...plan.procsFiles.map((f) => `  echo 0 >${q(f)}`),
+    '  cd -P /proc/self',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's parameter expansion, not a template.
+    '  echo "pid ${PWD##*/}" >&3',
+    '  cd /',
     '  go=',
     '  read -r go <&4 || :',
     '  if [ "$go" != go ]; then echo "the controller did not let the container start" >&2; exit 1; fi',
@@ -244,8 +264,8 @@ export function setupScript(plan: SetupPlan): string {
         ]
       : []),
     'fi',
-    `console=$(${q(tools.tty)})`,
-    `${q(tools.mount)} --make-rprivate /`,
+    // unshare has made every mount private already (its default --propagation private).
+    hostnameLine(plan),
     ...(rootFs ? pivotLines(plan, rootFs) : sharedRootLines(plan)),
     ...(initDir ? [`cd ${q(initDir)}`] : []),
     'case $1 in',

@@ -7,8 +7,9 @@
  */
 import { resolve } from 'node:path';
 import { ContainerRun } from './container-run.js';
-import { prepareHostTools } from './host-tools.js';
+import { useHostTools } from './host-tools.js';
 import { awaitAssignment, redirectOutput, reportReady } from './spare.js';
+import { warmUp } from './warm-up.js';
 
 const stamp = () => new Date().toISOString();
 const log = console.error.bind(console);
@@ -35,12 +36,12 @@ async function main(): Promise<void> {
   let runDir = process.argv[2];
   let onListening: (() => Promise<void>) | undefined;
   if (runDir === '--spare') {
-    // What every start needs is found while the spare waits.
-    const tools = prepareHostTools();
-    tools.catch(() => {});
-    const assignment = await awaitAssignment();
+    const waiting = awaitAssignment();
+    // Compiled now (the spare is waiting), a start's code is not compiled during the start.
+    warmUp();
+    const assignment = await waiting;
     if (!assignment) process.exit(0);
-    await tools.catch(() => {});
+    useHostTools(assignment.tools);
     redirectOutput(assignment.logPath);
     runDir = assignment.runDir;
     onListening = reportReady;

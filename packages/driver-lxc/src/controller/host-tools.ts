@@ -9,12 +9,11 @@ export interface HostTools {
   readonly mount: string;
   readonly umount: string;
   readonly hostname: string;
-  readonly tty: string;
   readonly setpriv: string;
   readonly unshare: string;
   readonly script: string;
   readonly mkdir: string;
-  readonly ln: string;
+  readonly cp: string;
   readonly cat: string;
   readonly pivotRoot: string;
   /** umount run through the dynamic loader, so it still works after pivot_root hid the host. */
@@ -60,11 +59,10 @@ export async function loaderOf(program: string): Promise<{ loader: string; libra
 }
 
 export async function findHostTools(): Promise<HostTools> {
-  const names = ['sh', 'mount', 'umount', 'hostname', 'tty', 'setpriv', 'unshare', 'script'] as const;
-  const more = ['mkdir', 'ln', 'cat', 'pivot_root'] as const;
+  const names = ['sh', 'mount', 'umount', 'hostname', 'setpriv', 'unshare', 'script'] as const;
+  const more = ['mkdir', 'cp', 'cat', 'pivot_root'] as const;
   const found = await Promise.all([...names, ...more].map(findProgram));
-  const [sh, mount, umount, hostname, tty, setpriv, unshare, script, mkdir, ln, cat, pivotRoot] = found as [
-    string,
+  const [sh, mount, umount, hostname, setpriv, unshare, script, mkdir, cp, cat, pivotRoot] = found as [
     string,
     string,
     string,
@@ -84,12 +82,11 @@ export async function findHostTools(): Promise<HostTools> {
     mount,
     umount: umountReal,
     hostname,
-    tty,
     setpriv,
     unshare,
     script,
     mkdir,
-    ln,
+    cp,
     cat,
     pivotRoot,
     loader,
@@ -99,8 +96,13 @@ export async function findHostTools(): Promise<HostTools> {
 
 let prepared: Promise<HostTools> | undefined;
 
-/** The host tools, found once per controller (a spare finds them while it waits). */
+/** The host tools, found once per process: a manager's, handed to its spares; a controller started on its own finds them. */
 export function prepareHostTools(): Promise<HostTools> {
   prepared ??= findHostTools();
   return prepared;
+}
+
+/** Takes the tools a manager found (a spare's assignment). */
+export function useHostTools(tools: HostTools): void {
+  prepared = Promise.resolve(tools);
 }

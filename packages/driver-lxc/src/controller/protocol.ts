@@ -4,6 +4,8 @@
  * owns the run directory below; the manager writes `live.xml` before starting it.
  */
 
+import type { HostTools } from './host-tools.js';
+
 /** Where a controller's cgroup lives: one directory per cgroup v1 controller, or the one v2 directory. */
 export interface CgroupPlacement {
   readonly version: 1 | 2;
@@ -78,6 +80,8 @@ export interface SpareAssignment {
   readonly runDir: string;
   /** The container's log: the controller's stdout and stderr from now on. */
   readonly logPath: string;
+  /** The host programs, found once by the manager: each controller looking them up (ldd) cost a burst of starts dearly. */
+  readonly tools: HostTools;
 }
 
 export interface SpareReply {
