@@ -1,12 +1,12 @@
-import { chmod, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openConnection } from '@virtkit/core';
 import { runDriverConformance } from '@virtkit/core/testkit';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { driver } from '../src/index.js';
 import { killLeftoverControllers, makeBusyboxRootfs } from '../src/testing/index.js';
-import { containerXml } from './lxc-fixture.js';
+import { CONTAINER_WAIT, containerXml } from './lxc-fixture.js';
 
 /** One embed root for the suite; every container shares one busybox root (init writes nothing there but /boots). */
 const root = mkdtempSync(join(tmpdir(), 'vkl-conf-'));
@@ -17,7 +17,7 @@ beforeAll(async () => {
   await makeBusyboxRootfs(rootfs);
   writeFileSync(
     join(rootfs, 'vk-init'),
-    "#!/bin/busybox sh\ntrap 'exit 0' TERM\ntrap '[ $$ = 1 ] && busybox reboot -f' HUP\nwhile :; do busybox sleep 1 & wait $!; done\n",
+    "#!/bin/busybox sh\ntrap 'exit 0' TERM\ntrap '[ $$ = 1 ] && busybox reboot -f' HUP\n: > /ready-$(busybox hostname)\nwhile :; do busybox sleep 1 & wait $!; done\n",
   );
   await new Promise<void>((resolve, reject) =>
     chmod(join(rootfs, 'vk-init'), 0o755, (error) => (error ? reject(error) : resolve())),
@@ -36,6 +36,9 @@ runDriverConformance({
   name: 'lxc:///embed',
   open: () => openConnection(`lxc:///embed?root=${root}`, { drivers: [driver], env: process.env }),
   sampleDomainXml: (name) => containerXml(name, rootfs),
+  // Its traps are set once init has marked itself ready: a signal before that would be dropped.
+  guestReady: (dom) =>
+    vi.waitFor(() => expect(existsSync(join(rootfs, `ready-${dom.name}`))).toBe(true), CONTAINER_WAIT),
   // libvirt's LXC driver raises no shutdown event before stopped(shutdown) (virLXCProcessMonitorEOFNotify).
   shutdownEvent: false,
   refusals: {

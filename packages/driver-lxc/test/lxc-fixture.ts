@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Connection, type Domain, type DomainEvent, openConnection } from '@virtkit/core';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { driver } from '../src/index.js';
 import { killLeftoverControllers, makeBusyboxRootfs } from '../src/testing/index.js';
 
@@ -10,16 +10,17 @@ import { killLeftoverControllers, makeBusyboxRootfs } from '../src/testing/index
 export const CONTAINER_WAIT = { timeout: 15_000, interval: 10 };
 
 /**
- * The test init: says BOOT on the console, gives the console a shell, ends on SIGTERM and reboots
- * (reboot(2), only as pid 1 of its own pid namespace) on SIGHUP. Named vk-init so a shell in the
- * container can tell that /proc/1 is this init, not the host's.
+ * The test init: ends on SIGTERM and reboots (reboot(2), only as pid 1 of its own pid namespace) on
+ * SIGHUP, gives the console a shell, then says BOOT on the console and in /boots. The traps come
+ * first: pid 1 of a namespace drops a signal it has no handler for, and tests signal it as soon as
+ * /boots says it is up. Named vk-init so a shell in the container can tell /proc/1 is this init.
  */
 const INIT = `#!/bin/busybox sh
-echo BOOT
-echo BOOT >> /boots
 trap 'exit 0' TERM
 trap '[ $$ = 1 ] && busybox reboot -f' HUP
 busybox sh </dev/console >/dev/console 2>&1 &
+echo BOOT
+echo BOOT >> /boots
 while :; do busybox sleep 1 & wait $!; done
 `;
 
@@ -104,7 +105,10 @@ export function recordEvents(conn: Connection): string[] {
   return names;
 }
 
-/** A console session that collects what the container writes. */
+/**
+ * A console session that collects what the container writes, once the container's console shell
+ * answers: it may start reading after init says BOOT, so a probe is typed until its output comes back.
+ */
 export async function consoleOf(
   dom: Domain,
 ): Promise<{ text(): string; type(line: string): void; end(): void }> {
@@ -114,11 +118,16 @@ export async function consoleOf(
     text += chunk.toString('utf8');
   });
   stream.on('error', () => {});
-  return {
-    text: () => text,
-    type: (line) => stream.write(`${line}\n`),
-    end: () => stream.destroy(),
-  };
+  const type = (line: string) => stream.write(`${line}\n`);
+  await vi.waitFor(
+    () => {
+      if (/^(\/ # )?console-ready\r?$/m.test(text)) return;
+      type("echo console-''ready");
+      throw new Error(`the console shell does not answer: ${JSON.stringify(text)}`);
+    },
+    { timeout: 15_000, interval: 200 },
+  );
+  return { text: () => text, type, end: () => stream.destroy() };
 }
 
 /** How many times init has started in container `name` (it appends BOOT to /boots of its root). */

@@ -170,7 +170,7 @@ describe('lxc:///embed container lifecycle', () => {
     const console = await consoleOf(dom);
     try {
       console.type('echo h""i');
-      await vi.waitFor(() => expect(console.text()).toMatch(/^hi\r?$/m), CONTAINER_WAIT);
+      await vi.waitFor(() => expect(console.text()).toMatch(/^(\/ # )?hi\r?$/m), CONTAINER_WAIT);
       await expect(dom.openConsole({})).rejects.toThrow('Active console session exists for this domain');
     } finally {
       console.end();

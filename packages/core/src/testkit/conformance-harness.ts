@@ -50,6 +50,11 @@ export interface DriverConformanceOptions {
   shutdownEvent?: boolean;
   /** The driver's own answers where libvirt's drivers differ; the rest are the QEMU driver's. */
   refusals?: Partial<Record<RefusalCase, RefusalExpectation>>;
+  /**
+   * Waits until a just-started guest can take requests, where the driver's start returns before
+   * the guest listens: a container's init drops signals until it has set its handlers.
+   */
+  guestReady?: (dom: Domain) => Promise<void>;
   /** How long to wait for each asynchronous event; default 10 s. */
   eventTimeoutMs?: number;
 }
@@ -133,6 +138,7 @@ export function useHarness(options: DriverConformanceOptions): Check {
       const defined = await harness.define();
       await defined.dom.create();
       await defined.events.next(lifecycle('started', 'booted'), 'started(booted)');
+      await harness.options.guestReady?.(defined.dom);
       return defined;
     },
     async requires(ctx, ...operations) {
