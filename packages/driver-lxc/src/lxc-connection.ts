@@ -1,4 +1,4 @@
-import { readlink, realpath } from 'node:fs/promises';
+import { mkdir, readlink, realpath } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -38,7 +38,7 @@ import {
   reattachContainer,
   SpareControllers,
 } from './controller-client/index.js';
-import { consolesOf, postParseForLxc } from './define/index.js';
+import { consolesOf, DEFAULT_LXC_EMULATOR, postParseForLxc } from './define/index.js';
 import { type LxcDriverPaths, logPathOf, runDirOf } from './driver-paths.js';
 import { LxcDomain, type LxcDomainHost, type LxcDriverData } from './lxc-domain.js';
 import { lxcDomainXmlFromNative } from './native/index.js';
@@ -111,7 +111,6 @@ export class LxcConnection implements DriverConnection {
 
   static async open(options: LxcConnectionOptions): Promise<LxcConnection> {
     const connection = new LxcConnection(options);
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(options.paths.logDir, { recursive: true, mode: 0o700 });
     await connection.#domains.load((xml) => parseDomainXml(xml, { inactive: true, defaultArch: HOST_ARCH }));
     await connection.#reconnect();
@@ -300,7 +299,7 @@ export class LxcConnection implements DriverConnection {
     if (format !== 'lxc-tools') {
       throw new VirtError('INVALID_ARG', `unsupported config type ${format}`, { domain: 'LXC' });
     }
-    return lxcDomainXmlFromNative(config, { emulator: '/usr/lib/libvirt/libvirt_lxc' });
+    return lxcDomainXmlFromNative(config, { emulator: DEFAULT_LXC_EMULATOR });
   }
 
   async #start(domain: LxcDomain, _options: StartOptions): Promise<void> {
