@@ -18,6 +18,10 @@ const V1_MARKERS: Record<string, string> = {
   pids: 'pids.max',
 };
 
+/** v2's name for a v1 controller (v2 folds cpuacct into cpu and renames blkio). */
+const v2Name = (controller: string): string =>
+  controller === 'blkio' ? 'io' : controller === 'cpuacct' ? 'cpu' : controller;
+
 const POLL_MS = 10;
 const FREEZE_TIMEOUT_MS = 10_000;
 
@@ -61,27 +65,41 @@ export class ContainerCgroup {
     return this.placement.dirs.map((dir) => join(dir, 'cgroup.procs'));
   }
 
-  /** The directory holding `controller`'s files, if that controller is part of the placement. */
+  /** The directory holding `controller`'s files (named as in v1), if the placement has that controller. */
   private async dirOf(controller: string): Promise<string | undefined> {
-    if (this.placement.version === 2) return this.placement.dirs[0];
-    if (!this.controllerDirs.has(controller)) {
-      const marker = V1_MARKERS[controller] ?? `${controller}.`;
-      let found: string | undefined;
-      for (const dir of this.placement.dirs) {
-        if (await exists(join(dir, marker))) {
-          found = dir;
-          break;
-        }
-      }
-      this.controllerDirs.set(controller, found);
-    }
+    if (!this.controllerDirs.has(controller))
+      this.controllerDirs.set(
+        controller,
+        this.placement.version === 1 ? await this.v1DirOf(controller) : await this.v2DirOf(controller),
+      );
     return this.controllerDirs.get(controller);
+  }
+
+  private async v1DirOf(controller: string): Promise<string | undefined> {
+    const marker = V1_MARKERS[controller] ?? `${controller}.`;
+    for (const dir of this.placement.dirs) if (await exists(join(dir, marker))) return dir;
+    return undefined;
+  }
+
+  /**
+   * The leaf, when its cgroup.controllers (what the parent enabled for it) lists the controller: a
+   * controller the tree lacks has no files there. The freezer is core in v2 (cgroup.freeze).
+   */
+  private async v2DirOf(controller: string): Promise<string | undefined> {
+    const dir = this.placement.dirs[0];
+    if (dir === undefined || controller === 'freezer') return dir;
+    const available = await readFile(join(dir, 'cgroup.controllers'), 'utf8').catch(() => '');
+    return available.split(/\s+/).includes(v2Name(controller)) ? dir : undefined;
   }
 
   private async applyWrite(write: LimitWrite): Promise<void> {
     const dir = await this.dirOf(write.controller);
     const first = write.files[0];
     if (first === undefined) return;
+    if (dir === undefined && this.placement.version === 2)
+      throw new VirtError('INTERNAL_ERROR', `v2 controller '${v2Name(write.controller)}' is not available`, {
+        domain: 'CGROUP',
+      });
     if (dir === undefined)
       throw new VirtError('OPERATION_INVALID', `cgroup ${write.controller} controller is not mounted`, {
         domain: 'CGROUP',
