@@ -6,7 +6,7 @@
 // BENCH_ROUNDS (20), BENCH_CONTAINERS (100) tune it; BENCH_LIBVIRT=off leaves libvirt out.
 import { existsSync, watch } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxRootfs } from '../dist/testing/index.js';
 import { ensureOracle, stopOracle } from '../test/support/libvirt-lxc-daemon.mjs';
@@ -111,7 +111,9 @@ if (process.getuid?.() !== 0 || !existsSync('/bin/busybox')) {
   process.exit(0);
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'vkbench-lxc-'));
+// Under /run, as both managers' state is (virtkit's lxc:///system in /run/virtkit/lxc, the private
+// libvirtd's in /run/virtkit-lxc-oracle): a long-lived /tmp's directory can be slow to create in.
+const dir = await mkdtemp('/run/vkbench-lxc-');
 const rootfs = await makeBusyboxRootfs(join(dir, 'rootfs'), { init: BENCH_INIT });
 const markers = join(rootfs, 'markers');
 await mkdir(markers);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { VirtError } from '@virtkit/core';
 import { prepareHostTools } from '../controller/host-tools.js';
-import { CONTROLLER_ENTRY, CONTROLLER_NODE_FLAGS } from '../controller/index.js';
+import { CONTROLLER_ENTRY, controllerNodeArgs } from '../controller/index.js';
 import type { SpareAssignment, SpareReply } from '../controller/protocol.js';
 
 export interface HandedController {
@@ -80,7 +80,7 @@ export class SpareControllers {
     await mkdir(this.runParent, { recursive: true, mode: 0o700 });
     const child = spawn(
       process.execPath,
-      [...CONTROLLER_NODE_FLAGS, CONTROLLER_ENTRY, '--spare', this.runParent],
+      [...controllerNodeArgs(), CONTROLLER_ENTRY, '--spare', this.runParent],
       {
         detached: true,
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],

@@ -2,7 +2,9 @@
  * The controller's executable: `node controller-entry.cjs <runDir>` or `… --spare <runParent>`
  * (controller-main.ts). It runs dist/controller.cjs, the bundle scripts/bundle-controller.mjs
  * writes, with the V8 code cache the build leaves beside it (a rejected or missing cache only
- * costs compile time). CommonJS, so that start-up never initialises Node's ESM loader.
+ * costs compile time). CommonJS, so that start-up never initialises Node's ESM loader. Managers
+ * start controllers from the build's startup snapshot instead when they can (controllerNodeArgs):
+ * then this file is only named on the command line, never read.
  */
 import fs = require('node:fs');
 import path = require('node:path');

@@ -6,18 +6,11 @@
  * files are gone. Its working directory is its run directory: that is how a later manager knows it.
  */
 import { resolve } from 'node:path';
+import { startupSnapshot } from 'node:v8';
 import { ContainerRun } from './container-run.js';
 import { useHostTools } from './host-tools.js';
 import { awaitAssignment, redirectOutput, reportReady } from './spare.js';
 import { warmUp } from './warm-up.js';
-
-const stamp = () => new Date().toISOString();
-const log = console.error.bind(console);
-console.error = (...args: unknown[]) => log(stamp(), ...args);
-
-// The manager (or its terminal) going away must not take the container with it.
-process.on('SIGHUP', () => {});
-process.on('SIGPIPE', () => {});
 
 let run: ContainerRun | undefined;
 let terminating = false;
@@ -29,8 +22,6 @@ const onTerminate = (sig: NodeJS.Signals) => {
   console.error(`${sig}: killing the container`);
   void run.terminate();
 };
-process.on('SIGTERM', onTerminate);
-process.on('SIGINT', onTerminate);
 
 async function main(): Promise<void> {
   let runDir = process.argv[2];
@@ -57,10 +48,30 @@ async function main(): Promise<void> {
   await run.run(onListening);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(`controller failed: ${error.stack ?? error.message}`);
-    process.exit(1);
-  },
-);
+/** The process's own state (signals, console): never part of a startup snapshot. */
+function startController(): void {
+  const stamp = () => new Date().toISOString();
+  const log = console.error.bind(console);
+  console.error = (...args: unknown[]) => log(stamp(), ...args);
+
+  // The manager (or its terminal) going away must not take the container with it.
+  process.on('SIGHUP', () => {});
+  process.on('SIGPIPE', () => {});
+  process.on('SIGTERM', onTerminate);
+  process.on('SIGINT', onTerminate);
+
+  main().then(
+    () => process.exit(0),
+    (error: Error) => {
+      console.error(`controller failed: ${error.stack ?? error.message}`);
+      process.exit(1);
+    },
+  );
+}
+
+// Under `node --build-snapshot` (scripts/bundle-controller.mjs) the loaded bundle is saved, and a
+// run from the snapshot starts here.
+if (startupSnapshot.isBuildingSnapshot()) {
+  warmUp();
+  startupSnapshot.setDeserializeMainFunction(startController);
+} else startController();
