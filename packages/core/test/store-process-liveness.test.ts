@@ -12,14 +12,15 @@ describe('isProcessAlive', () => {
   it.runIf(process.platform === 'linux')(
     'counts a zombie dead, though signal 0 still reaches it',
     async () => {
-      // `true` exits at once and its parent, exec'd into `sleep`, never reaps it: a zombie.
-      const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 5'], {
+      // The child ends after its parent has been exec'd into `sleep 8`, which never reaps it: a zombie.
+      // (A child that ended before the exec could be reaped by the shell itself.)
+      const parent = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 8'], {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       try {
         const [line] = (await once(parent.stdout, 'data')) as [Buffer];
         const zombie = Number(line.toString().trim());
-        // Under load `true` may take a moment to exit; it stays a zombie for as long as `sleep` runs.
+        // It stays a zombie for as long as `sleep 8` runs.
         await expect.poll(() => isProcessAlive(zombie), { timeout: 4000 }).toBe(false);
         expect(() => process.kill(zombie, 0)).not.toThrow();
       } finally {
