@@ -224,7 +224,8 @@ export class ContainerCgroup {
   async remove(): Promise<void> {
     for (const dir of this.placement.dirs) {
       for (const sub of await treeOf(dir)) {
-        // A process that was just killed may still be leaving: EBUSY for a moment.
+        // A process that was just killed may still be leaving (a v1 hierarchy can hold on to it until
+        // it is reaped): EBUSY for a moment, up to a few seconds on a loaded host.
         for (let attempt = 0; ; attempt++) {
           try {
             await rmdir(sub);
@@ -232,7 +233,7 @@ export class ContainerCgroup {
           } catch (error) {
             const code = errnoCode(error);
             if (code === 'ENOENT') break;
-            if (code !== 'EBUSY' || attempt >= 100)
+            if (code !== 'EBUSY' || attempt >= 500)
               throw new VirtError(
                 'SYSTEM_ERROR',
                 `Unable to remove cgroup '${sub}': ${(error as Error).message}`,
