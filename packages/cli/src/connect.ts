@@ -17,9 +17,6 @@ function importDriver(pkg: string): Promise<unknown> {
   return BUNDLED_DRIVERS[pkg]?.() ?? import(pkg);
 }
 
-/** Schemes whose drivers keep state (monitors, guests to watch): served by virtkitd, not in-process. */
-const DAEMON_SCHEMES = ['qemu', 'lxc'];
-
 /**
  * Opens a connection as virsh's virConnectOpenAuth would, loading only the URI's driver:
  * stateful URIs (`qemu:///system`), transports (`qemu+ssh://…`) and schemes no driver
@@ -31,7 +28,7 @@ export async function openVirtkitConnection(
   options: { readonly: boolean; env: Env },
 ): Promise<Connection> {
   const core = await import('@virtkit/core');
-  const schemes = ['remote', ...DAEMON_SCHEMES, ...unservedScheme(core, uri, options.env)];
+  const schemes = ['remote', ...core.STATEFUL_SCHEMES, ...unservedScheme(core, uri, options.env)];
   const remote: Driver = {
     name: 'remote',
     schemes,
@@ -53,14 +50,14 @@ async function openThroughDaemon(
   }
   // Imported by name, not bundled: the protocol is half the CLI's code, and a cold
   // `virtkit -c test:///default …` should not load it.
-  const [{ createRemoteDriver, defaultDaemonSocket }, { daemonFor }] = await Promise.all([
+  const [{ createRemoteDriver, DAEMON_SOCKETS, defaultDaemonSocket }, { daemonFor }] = await Promise.all([
     import(core.REMOTE_PACKAGE) as Promise<typeof import('@virtkit/remote')>,
     import('./daemon-command.js'),
   ]);
   const local = uri.transport === undefined && uri.host === undefined;
-  if (!local || DAEMON_SCHEMES.includes(uri.scheme) || uri.scheme === core.REMOTE) {
+  if (!local || core.STATEFUL_SCHEMES.has(uri.scheme) || uri.scheme === core.REMOTE) {
     return createRemoteDriver({
-      daemonFor: (socket) => daemonFor(socket, ctx.env, defaultDaemonSocket),
+      daemonFor: (socket) => daemonFor(socket, ctx.env, { DAEMON_SOCKETS, defaultDaemonSocket }),
     }).open(uri, ctx);
   }
   // A scheme nobody serves is only worth asking a running daemon about, never worth starting one:

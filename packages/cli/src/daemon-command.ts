@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import type { DaemonCommand, defaultDaemonSocket } from '@virtkit/remote';
+import type { DaemonCommand } from '@virtkit/remote';
 
 type Env = Readonly<Record<string, string | undefined>>;
+/** Where virtkitd puts its sockets, from @virtkit/remote (imported only when a daemon is wanted). */
+type SocketLayout = Pick<typeof import('@virtkit/remote'), 'DAEMON_SOCKETS' | 'defaultDaemonSocket'>;
 
 /** An idle autostarted daemon exits after this long, as libvirt's session daemon does. */
 const IDLE_TIMEOUT_SECONDS = '120';
@@ -13,16 +15,12 @@ const DAEMON_PACKAGE = '@virtkit/daemon';
  * daemon, for `DIR/run/virtkit-sock` the `virtkitd --root DIR` that puts its sockets there;
  * nothing for any other socket (libvirtd's is never ours to start).
  */
-export function daemonFor(
-  socket: string,
-  env: Env,
-  defaultSocket: typeof defaultDaemonSocket,
-): DaemonCommand | undefined {
+export function daemonFor(socket: string, env: Env, layout: SocketLayout): DaemonCommand | undefined {
   const target = { env, uid: process.getuid?.() ?? 0 };
-  const defaults = [false, true].map((readonly) => defaultSocket({ ...target, readonly }));
+  const defaults = [false, true].map((readonly) => layout.defaultDaemonSocket({ ...target, readonly }));
   let root: string[];
   if (defaults.includes(socket)) root = [];
-  else if (/^virtkit-sock(-ro)?$/.test(basename(socket)) && basename(dirname(socket)) === 'run') {
+  else if (layout.DAEMON_SOCKETS.includes(basename(socket)) && basename(dirname(socket)) === 'run') {
     root = ['--root', dirname(dirname(socket))];
   } else return undefined;
   return { command: process.execPath, args: [virtkitdPath(env), '--timeout', IDLE_TIMEOUT_SECONDS, ...root] };

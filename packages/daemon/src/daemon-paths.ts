@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import { VirtError } from '@virtkit/core';
+import { join, normalize } from 'node:path';
+import { DAEMON_SOCKETS, defaultDaemonRunDir } from '@virtkit/remote';
 
 /** Where one virtkitd keeps its sockets, lock and TLS files, and where its stateful drivers live. */
 export interface DaemonPaths {
@@ -27,7 +27,8 @@ function pki(base: string): Pick<DaemonPaths, 'caCert' | 'serverCert' | 'serverK
 }
 
 function inRunDir(runDir: string) {
-  return { runDir, rwSocket: join(runDir, 'virtkit-sock'), roSocket: join(runDir, 'virtkit-sock-ro') };
+  const [rw, ro] = DAEMON_SOCKETS;
+  return { runDir, rwSocket: join(runDir, rw), roSocket: join(runDir, ro) };
 }
 
 /**
@@ -43,15 +44,10 @@ export function daemonPaths(root: string | undefined, env: Env, privileged: bool
       lxcRoot: join(root, 'lxc'),
     };
   }
-  if (privileged)
-    return { ...inRunDir('/run/virtkit'), ...pki('/etc/pki'), qemuRoot: undefined, lxcRoot: undefined };
-  const runtime = env.XDG_RUNTIME_DIR;
-  const home = env.HOME;
-  if (!runtime && !home) throw new VirtError('INTERNAL_ERROR', 'neither XDG_RUNTIME_DIR nor HOME is set');
-  const runDir = runtime ? join(runtime, 'virtkit') : join(home as string, '.cache', 'virtkit', 'run');
+  const runDir = normalize(defaultDaemonRunDir(env, privileged));
   return {
     ...inRunDir(runDir),
-    ...pki(join(home ?? runDir, '.pki')),
+    ...pki(privileged ? '/etc/pki' : join(env.HOME ?? runDir, '.pki')),
     qemuRoot: undefined,
     lxcRoot: undefined,
   };

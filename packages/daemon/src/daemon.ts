@@ -12,10 +12,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The URI a client's URI is served by: under `--root`, qemu:///system (and /session) and
- * lxc:///system come from the root's own tree, as embedded drivers.
+ * lxc:///system come from the root's own tree, as embedded drivers. A qemu or lxc URI with
+ * a transport or host never gets here: the hub refuses it as one for another daemon.
  */
 export function redirectUnderRoot(paths: DaemonPaths, uri: VirtUri): string | undefined {
-  if (uri.transport !== undefined || uri.host !== undefined) return undefined;
   const { qemuRoot, lxcRoot } = paths;
   if (qemuRoot !== undefined && uri.scheme === 'qemu' && (uri.path === '/system' || uri.path === '/session'))
     return `qemu:///embed?root=${qemuRoot}`;

@@ -54,13 +54,7 @@ export async function main(args: string[]): Promise<number> {
   try {
     const paths = daemonPaths(options.root, env, privileged);
     if (options.help) {
-      process.stdout.write(
-        helpText({
-          sockets: [paths.rwSocket, paths.roSocket],
-          tls: [paths.caCert, paths.serverCert, paths.serverKey],
-          lock: `${paths.runDir}/manager.lock`,
-        }),
-      );
+      process.stdout.write(helpText(paths));
       return 0;
     }
     if (options.version) {

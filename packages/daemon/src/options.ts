@@ -1,6 +1,6 @@
-import { VirtError } from '@virtkit/core';
-import { LOG_LEVELS, type LogLevel } from '@virtkit/remote';
-import { TLS_PORT } from './tls-listener.js';
+import { LOCK_FILE, VirtError } from '@virtkit/core';
+import { LOG_LEVELS, type LogLevel, TLS_PORT } from '@virtkit/remote';
+import type { DaemonPaths } from './daemon-paths.js';
 
 /** What virtkitd was asked to do, from its command line. */
 export interface DaemonOptions {
@@ -133,16 +133,11 @@ export function parseOptions(args: readonly string[]): DaemonOptions {
 }
 
 /** virtkitd --help, in libvirtd's layout, with the paths this invocation would use. */
-export function helpText(paths: {
-  sockets: readonly string[];
-  tls: readonly string[];
-  lock: string;
-}): string {
+export function helpText(paths: DaemonPaths): string {
   const rows = OPTIONS.map((spec) => {
     const names = `${spec.short ? `-${spec.short} | ` : ''}--${spec.long}${spec.value ? ` <${spec.value}>` : ''}`;
     return `  ${names.padEnd(24)} ${spec.help}`;
   });
-  const [ca, cert, key] = paths.tls;
   return [
     '',
     'Usage:',
@@ -156,15 +151,16 @@ export function helpText(paths: {
     '  Default paths:',
     '',
     '    Sockets:',
-    ...paths.sockets.map((socket) => `      ${socket}`),
+    `      ${paths.rwSocket}`,
+    `      ${paths.roSocket}`,
     '',
     '    TLS:',
-    `      CA certificate: ${ca}`,
-    `      Server certificate: ${cert}`,
-    `      Server private key: ${key}`,
+    `      CA certificate: ${paths.caCert}`,
+    `      Server certificate: ${paths.serverCert}`,
+    `      Server private key: ${paths.serverKey}`,
     '',
     '    Lock file:',
-    `      ${paths.lock}`,
+    `      ${paths.runDir}/${LOCK_FILE}`,
     '',
   ].join('\n');
 }

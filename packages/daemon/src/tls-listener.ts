@@ -6,9 +6,6 @@ import type { DaemonPaths } from './daemon-paths.js';
 
 const TLS_CONFIRMATION = Uint8Array.of(1);
 
-/** libvirtd's TLS port (tls_port). */
-export const TLS_PORT = 16514;
-
 async function readPem(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);

@@ -1,6 +1,5 @@
 // @virtkit/driver-lxc's public surface: each module appends its exports here.
 
-export * from './controller-client/index.js';
 export * from './define/index.js';
 export * from './driver-paths.js';
 export { initctlRequest, type Runlevel, setContainerRunlevel } from './initctl.js';

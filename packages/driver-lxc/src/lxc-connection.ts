@@ -96,7 +96,6 @@ export class LxcConnection implements DriverConnection {
           spares: this.#spares,
         }),
       reattach: (pid, runDir, handlers) => reattachContainer({ pid, runDir, handlers }),
-      runDir: (name) => runDirOf(paths, name),
       saveStatus: (name, status) => statusStore.saveStatus(name, status),
       deleteStatus: (name) => statusStore.deleteStatus(name),
       stopped: (domain) => this.#domains.stopped(domain),
@@ -131,7 +130,7 @@ export class LxcConnection implements DriverConnection {
         runDirOf(this.#options.paths, live.name);
       const controllerAlive = await isControllerOf(status.pid, runDir);
       const exit = controllerAlive ? undefined : await readExitFile(runDir);
-      await domain.reattach({ live: { ...live, id: status.pid }, status, controllerAlive, exit });
+      await domain.reattach({ live: { ...live, id: status.pid }, status, runDir, controllerAlive, exit });
     });
   }
 

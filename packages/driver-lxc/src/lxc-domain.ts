@@ -5,6 +5,7 @@ import {
   type DomainStatus,
   decide,
   type EventBus,
+  errnoCode,
   type PolicyAction,
   type PolicyInput,
   type PolicyState,
@@ -13,11 +14,10 @@ import {
   VirtError,
 } from '@virtkit/core';
 import { ContainerCgroup } from './cgroup/index.js';
-import type { CgroupPlacement, VethEnd } from './controller/protocol.js';
+import type { CgroupPlacement, ExitMessage, VethEnd } from './controller/protocol.js';
 import {
   type ContainerRun,
   discardRun,
-  type ExitMessage,
   type RunHandlers,
   type RunRemains,
 } from './controller-client/index.js';
@@ -31,7 +31,6 @@ export interface LxcDomainHost {
   launch(def: DomainDef, handlers: RunHandlers): Promise<ContainerRun>;
   /** Connects to the controller a previous manager left running. */
   reattach(pid: number, runDir: string, handlers: RunHandlers): Promise<ContainerRun>;
-  runDir(name: string): string;
   saveStatus(name: string, status: DomainStatus): Promise<void>;
   deleteStatus(name: string): Promise<void>;
   /** The run ended: a transient domain is forgotten now. */
@@ -50,6 +49,8 @@ export interface LxcDriverData {
 export interface SavedRun {
   live: DomainDef;
   status: DomainStatus;
+  /** The run directory: the status's, or where a run of this name goes. */
+  runDir: string;
   /** Whether the status's pid is still this container's controller. */
   controllerAlive: boolean;
   /** The exit message the controller left when it ended unwatched, if any. */
@@ -240,7 +241,7 @@ export class LxcDomain {
     try {
       process.kill(initPid, signal);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') {
+      if (errnoCode(error) !== 'ESRCH') {
         throw new VirtError('SYSTEM_ERROR', `Failed to send ${signal} to init pid ${initPid}`, {
           domain: 'LXC',
         });
@@ -262,9 +263,8 @@ export class LxcDomain {
    */
   reattach(saved: SavedRun): Promise<void> {
     return this.#runtime.enqueue(async () => {
-      const { live, status } = saved;
+      const { live, status, runDir } = saved;
       const data = (status.driverData ?? {}) as Partial<LxcDriverData>;
-      const runDir = data.runDir ?? this.#host.runDir(live.name);
       const generation = ++this.#generation;
       this.#live = live;
       this.#state = savedPolicyState(status);

@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from '@virtkit/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROLLER_ENTRY, RUN_FILES } from '../src/controller/index.js';
 import { killLeftoverControllers, lxcDomainXml, makeBusyboxRootfs } from '../src/testing/index.js';
 import {
-  alive,
   ConsoleClient,
   MonitorClient,
   requireBuiltController,
@@ -138,7 +138,7 @@ describe.skipIf(!isRoot)('the container controller', () => {
     process.kill(running.initPid, 'SIGTERM');
     expect(await monitor.next('exit')).toEqual({ event: 'exit', reason: 'shutdown' });
     await waitFor('console POWEROFF', () => (console.output.includes('POWEROFF') ? true : undefined));
-    await waitFor('controller exit', () => (alive(controllerPid) ? undefined : true));
+    await waitFor('controller exit', async () => ((await isProcessAlive(controllerPid)) ? undefined : true));
     expect(monitor.closed).toBe(true);
     expect(await processesIn(pidNs)).toEqual([]);
     expect(await hostMountsUnder(rootfs)).toEqual([]);
@@ -156,7 +156,7 @@ describe.skipIf(!isRoot)('the container controller', () => {
     expect((await console.run('echo $$')).trim()).toBe('1');
     console.socket.write('reboot -f\n');
     expect(await monitor.next('exit')).toEqual({ event: 'exit', reason: 'reboot' });
-    await waitFor('controller exit', () => (alive(controllerPid) ? undefined : true));
+    await waitFor('controller exit', async () => ((await isProcessAlive(controllerPid)) ? undefined : true));
   }, 60_000);
 
   it('fails the start with the setup error when init does not exist', async () => {
@@ -168,7 +168,7 @@ describe.skipIf(!isRoot)('the container controller', () => {
       message: "guest failed to start: cannot find init path '/no/such/init' relative to container root",
     });
     expect(monitor.messages.some((m) => m.event === 'running')).toBe(false);
-    await waitFor('controller exit', () => (alive(controllerPid) ? undefined : true));
+    await waitFor('controller exit', async () => ((await isProcessAlive(controllerPid)) ? undefined : true));
     expect(await hostMountsUnder(rootfs)).toEqual([]);
     expect(await readdir(runDir)).toEqual([RUN_FILES.def]);
   }, 60_000);
@@ -187,18 +187,18 @@ describe.skipIf(!isRoot)('the container controller', () => {
     });
     await new Promise((resolve) => parent.on('exit', resolve));
     const controllerPid = Number(out.trim());
-    expect(alive(controllerPid)).toBe(true);
+    expect(await isProcessAlive(controllerPid)).toBe(true);
 
     const monitor = await MonitorClient.connect(runDir);
     clients.push(monitor);
     const running = await monitor.next('running');
-    expect(alive(controllerPid)).toBe(true);
+    expect(await isProcessAlive(controllerPid)).toBe(true);
     const pidNs = await readlink(`/proc/${running.initPid}/ns/pid`);
     monitor.close();
     await waitFor('monitor gone', () => (monitor.closed ? true : undefined));
 
     process.kill(controllerPid, 'SIGTERM');
-    await waitFor('controller exit', () => (alive(controllerPid) ? undefined : true));
+    await waitFor('controller exit', async () => ((await isProcessAlive(controllerPid)) ? undefined : true));
     expect(JSON.parse(await readFile(join(runDir, RUN_FILES.exit), 'utf8'))).toEqual({
       event: 'exit',
       reason: 'error',
@@ -229,7 +229,7 @@ describe.skipIf(!isRoot)('the container controller', () => {
     );
     process.kill(running.initPid, 'SIGTERM');
     expect(await monitor.next('exit')).toEqual({ event: 'exit', reason: 'shutdown' });
-    await waitFor('controller exit', () => (alive(controllerPid) ? undefined : true));
+    await waitFor('controller exit', async () => ((await isProcessAlive(controllerPid)) ? undefined : true));
     expect(existsSync(`/sys/class/net/${veth?.hostName}`)).toBe(false);
   }, 60_000);
 

@@ -45,15 +45,6 @@ export async function waitFor<T>(
   }
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Connects as soon as the controller listens (the socket file appears a moment before it accepts). */
 async function connectWhenThere(path: string): Promise<Socket> {
   return await waitFor(

@@ -1,11 +1,11 @@
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from '@virtkit/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_FILES } from '../src/controller/index.js';
 import { killLeftoverControllers, lxcDomainXml, makeBusyboxRootfs } from '../src/testing/index.js';
 import {
-  alive,
   ConsoleClient,
   MonitorClient,
   requireBuiltController,
@@ -59,7 +59,7 @@ describe.skipIf(!isRoot)('a container with <idmap>', () => {
     expect(status).toMatch(/^Uid:\s+200000\s+200000\s+200000\s+200000$/m);
     process.kill(running.initPid, 'SIGTERM');
     expect(await monitor.next('exit')).toEqual({ event: 'exit', reason: 'shutdown' });
-    await waitFor('controller exit', () => (alive(controllerPid) ? undefined : true));
+    await waitFor('controller exit', async () => ((await isProcessAlive(controllerPid)) ? undefined : true));
     expect(await readdir(runDir)).toEqual([RUN_FILES.def]);
   }, 60_000);
 });

@@ -6,7 +6,7 @@ import { buildQemuArgv, DEFAULT_HOST_CONTEXT } from './argv/index.js';
 import { shortDomainName } from './argv/short-name.js';
 import type { QemuCaps } from './caps/index.js';
 import type { QemuDriverPaths } from './driver-paths.js';
-import { releaseHostNetwork, withHostNetwork } from './host-network/index.js';
+import { prepareHostNetwork, releaseHostNetwork } from './host-network/index.js';
 import { killProcess, launchDetached, waitForMonitorSocket } from './process/index.js';
 import { connectQmp, type QmpClient, type QmpCloseInfo, type QmpEvent } from './qmp/index.js';
 
@@ -40,19 +40,18 @@ export async function launchQemu(request: LaunchRequest): Promise<QemuRun> {
   // The key QEMU decrypts secrets with (-object secret,id=masterKey0): fresh per run, as
   // qemuDomainMasterKeyCreate makes it, readable by QEMU alone.
   await writeFile(join(domainDir, 'master-key.aes'), randomBytes(32), { mode: 0o600 });
-  const command = await withHostNetwork(def, runDir, (network) =>
-    buildQemuArgv(network.def, caps, {
+  let pid: number | undefined;
+  try {
+    const network = await prepareHostNetwork(def, runDir);
+    const command = buildQemuArgv(network.def, caps, {
       ...DEFAULT_HOST_CONTEXT,
       id,
       libDir: paths.libDir,
       monitorPath,
       isHostCdrom: () => false,
       tapBackend: network.tapBackend,
-    }),
-  );
-  const [binary = '', ...args] = command.argv;
-  let pid: number | undefined;
-  try {
+    });
+    const [binary = '', ...args] = command.argv;
     const launched = await launchDetached({
       binary,
       args,
@@ -116,10 +115,10 @@ export async function reattachQemu(request: ReattachRequest): Promise<QemuRun> {
   return { pid, qmp, monitorPath, dirs: runLayout(request.paths, id, name).dirs };
 }
 
+/** Ends a run's host state: the taps recorded in its run directory, then its directories. */
 export async function removeRunDirs(dirs: readonly string[]): Promise<void> {
-  for (const dir of dirs) {
-    // The taps a run created are recorded in its run directory (host-network).
-    await releaseHostNetwork(dir);
-    await rm(dir, { recursive: true, force: true });
-  }
+  // The run directory comes first, as runLayout lists them.
+  const [runDir] = dirs;
+  if (runDir !== undefined) await releaseHostNetwork(runDir);
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 }

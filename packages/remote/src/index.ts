@@ -6,9 +6,12 @@ export { RemoteStream } from './client/remote-stream.js';
 export { KEEPALIVE_DEFAULTS, RpcClient } from './client/rpc-client.js';
 export type { DaemonCommand } from './client/transport/daemon-autostart.js';
 export {
+  DAEMON_SOCKETS,
+  defaultDaemonRunDir,
   defaultDaemonSocket,
   type RemoteTarget,
   remoteTarget,
+  TLS_PORT,
   type TransportSpec,
 } from './client/transport/remote-target.js';
 export * from './generated/keepalive-protocol.js';

@@ -1,9 +1,9 @@
 import type { DomainEvent } from '@virtkit/core';
 import { describe, expect, test } from 'vitest';
-import { uuidToBytes } from '../src/client/domain-wire.js';
 import type { RemoteCall } from '../src/client/remote-call.js';
 import { RemoteEvents } from '../src/client/remote-events.js';
 import * as P from '../src/generated/remote-protocol.js';
+import { uuidToBytes } from '../src/wire/domain.js';
 import { MessageStatus, MessageType, REMOTE_PROGRAM } from '../src/wire/index.js';
 import { encodeXdr, type XdrCodec } from '../src/xdr/index.js';
 

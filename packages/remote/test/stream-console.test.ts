@@ -13,11 +13,11 @@ import {
   VirtError,
 } from '@virtkit/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { uuidToBytes } from '../src/client/domain-wire.js';
 import { driver as remoteDriver } from '../src/client/driver.js';
 import * as P from '../src/generated/remote-protocol.js';
 import { DriverHub } from '../src/server/driver-hub.js';
 import { serveClient } from '../src/server/serve-client.js';
+import { uuidToBytes } from '../src/wire/domain.js';
 import {
   encodePacket,
   MessageStatus,

@@ -104,17 +104,15 @@ async function runEvent(session: Session, options: CommandOptions): Promise<bool
       if (!loop) wait.done();
     },
   );
+  let ending: Ending;
   try {
     // Over the wire the server registers the callbacks first (virConnectDomainEventRegisterAny returns then).
     await subscription.ready;
-  } catch (error) {
+    ending = await wait.ended;
+  } finally {
     wait.cleanup();
     subscription.unsubscribe();
-    throw error;
   }
-  const ending = await wait.ended;
-  wait.cleanup();
-  subscription.unsubscribe();
   await printing;
   if (!session.json) {
     if (ending !== 'done')

@@ -30,45 +30,24 @@ async function runNodeinfo(session: Session): Promise<boolean> {
   return true;
 }
 
-/** A command printing one string the connection answers. */
-function oneValue(
-  name: string,
-  help: string,
-  key: string,
+/**
+ * A command printing one string the connection answers, as virsh prints it ("%s\n"); with a
+ * `jsonKey`, `--json` prints `{ [jsonKey]: value }` instead (an XML document has none).
+ */
+function stringCommand(
+  def: Pick<CommandDef, 'name' | 'help' | 'desc' | 'options'>,
   failure: string,
-  query: (s: Session) => Promise<string>,
-): CommandDef {
-  return {
-    name,
-    help,
-    desc: '',
-    options: [],
-    json: true,
-    run: async (session) => {
-      const value = await session.attempt(failure, () => query(session));
-      session.output({ [key]: value }, () => `${value}\n`);
-      return true;
-    },
-  };
-}
-
-/** A command printing an XML document the connection answers, as virsh prints it ("%s\n"). */
-function xmlDocument(
-  name: string,
-  help: string,
-  desc: string,
-  options: CommandDef['options'],
   query: (s: Session, o: CommandOptions) => Promise<string>,
-  failure: string,
+  jsonKey?: string,
 ): CommandDef {
   return {
-    name,
-    help,
-    desc,
-    options,
+    ...def,
+    ...(jsonKey !== undefined && { json: true }),
     run: async (session, parsed) => {
-      const xml = await session.attempt(failure, () => query(session, parsed));
-      session.print(`${xml}\n`);
+      const value = await session.attempt(failure, () => query(session, parsed));
+      const text = `${value}\n`;
+      if (jsonKey === undefined) session.print(text);
+      else session.output({ [jsonKey]: value }, () => text);
       return true;
     },
   };
@@ -121,19 +100,24 @@ async function runVersion(session: Session, options: CommandOptions): Promise<bo
 
 /** virsh's "Host and Hypervisor" group (tools/virsh-host.c), as far as virtkit has it. */
 export const HOST_COMMANDS: readonly CommandDef[] = [
-  xmlDocument(
-    'capabilities',
-    'capabilities',
-    'Returns capabilities of hypervisor/driver.',
-    [],
-    async (session) => (await session.connection()).getCapabilities(),
+  stringCommand(
+    {
+      name: 'capabilities',
+      help: 'capabilities',
+      desc: 'Returns capabilities of hypervisor/driver.',
+      options: [],
+    },
     'failed to get capabilities',
+    async (session) => (await session.connection()).getCapabilities(),
   ),
-  xmlDocument(
-    'domcapabilities',
-    'domain capabilities',
-    'Returns capabilities of emulator with respect to host and libvirt.',
-    DOMCAPS_OPTIONS.map(([name, , help]) => ({ name, type: 'string' as const, help })),
+  stringCommand(
+    {
+      name: 'domcapabilities',
+      help: 'domain capabilities',
+      desc: 'Returns capabilities of emulator with respect to host and libvirt.',
+      options: DOMCAPS_OPTIONS.map(([name, , help]) => ({ name, type: 'string' as const, help })),
+    },
+    'failed to get emulator capabilities',
     async (session, options) => {
       const selectors = DOMCAPS_OPTIONS.flatMap(([name, key]) => {
         const value = options.string(name);
@@ -141,14 +125,12 @@ export const HOST_COMMANDS: readonly CommandDef[] = [
       });
       return (await session.connection()).getDomainCapabilities(Object.fromEntries(selectors));
     },
-    'failed to get emulator capabilities',
   ),
-  oneValue(
-    'hostname',
-    'print the hypervisor hostname',
-    'hostname',
+  stringCommand(
+    { name: 'hostname', help: 'print the hypervisor hostname', desc: '', options: [] },
     'failed to get hostname',
     async (session) => (await session.connection()).getHostname(),
+    'hostname',
   ),
   {
     name: 'nodeinfo',
@@ -158,8 +140,11 @@ export const HOST_COMMANDS: readonly CommandDef[] = [
     json: true,
     run: runNodeinfo,
   },
-  oneValue('uri', 'print the hypervisor canonical URI', 'uri', 'failed to get URI', async (session) =>
-    (await session.connection()).getUri(),
+  stringCommand(
+    { name: 'uri', help: 'print the hypervisor canonical URI', desc: '', options: [] },
+    'failed to get URI',
+    async (session) => (await session.connection()).getUri(),
+    'uri',
   ),
   {
     name: 'version',

@@ -160,7 +160,7 @@ export class DomainList<D extends ListedDomain> {
    * The domain `def` replaces, if any; refuses a name or uuid that another domain has
    * (virDomainObjListAddLocked).
    */
-  claim(def: DomainDef): D | undefined {
+  #claim(def: DomainDef): D | undefined {
     const byUuid = this.#domains.get(def.uuid);
     if (byUuid && byUuid.config.name !== def.name) {
       throw this.#error(
@@ -180,7 +180,7 @@ export class DomainList<D extends ListedDomain> {
 
   /** Defines `def` (saved before the list changes): a new persistent domain, or the next config of its own. */
   async define(def: DomainDef): Promise<D> {
-    const existing = this.claim(def);
+    const existing = this.#claim(def);
     await this.#options.configStore.saveConfig(def.name, formatDomainXml(def, { inactive: true }));
     const domain = existing ?? this.#options.create(def, true);
     domain.config = def;
@@ -202,7 +202,7 @@ export class DomainList<D extends ListedDomain> {
 
   /** A new transient domain for `def`, started by `start`; a failed start leaves no trace in the list. */
   async createTransient(def: DomainDef, start: (domain: D) => Promise<void>): Promise<D> {
-    const existing = this.claim(def);
+    const existing = this.#claim(def);
     if (existing?.active) throw this.#error('OPERATION_INVALID', `domain '${def.name}' is already active`);
     if (existing) {
       // libvirt runs the new XML as the live definition of the defined domain: not yet here.

@@ -215,23 +215,44 @@ async function cachesOf(cpuIds: readonly number[]): Promise<HostFacts['caches']>
   return [...banks.values()];
 }
 
-/** This machine as libvirt's host capabilities and node info describe it, for `arch`. */
-export async function readHostFacts(arch: string): Promise<HostFacts> {
+/** What virNodeGetInfo needs of this machine: the first CPU's cpuinfo, the NUMA cells and the CPU topology. */
+export interface HostTopology extends Pick<HostFacts, 'topology' | 'pageSizesKiB' | 'cells'> {
+  /** /proc/cpuinfo's first CPU. */
+  info: CpuInfo;
+  /** Its clock, as /proc/cpuinfo says it. */
+  mhz?: number;
+}
+
+/** The CPUs and NUMA cells of this machine, without what only the capabilities need (caches, uuid, iommu). */
+export async function readHostTopology(): Promise<HostTopology> {
   const info = await cpuInfo();
-  const field = (name: string) => info.fields.get(name);
+  const pageSizesKiB = [4, ...(await hugePageSizesKiB('/sys/kernel/mm/hugepages'))];
   const cells = await Promise.all(
     (await listDir(NODE_DIR))
       .filter((n) => /^node\d+$/.test(n))
       .map((n) => Number(n.slice(4)))
       .sort((a, b) => a - b)
-      .map(async (id) => cellOf(id, [4, ...(await hugePageSizesKiB('/sys/kernel/mm/hugepages'))])),
+      .map((id) => cellOf(id, pageSizesKiB)),
   );
   const cpus = cells.flatMap((c) => c.cpus);
   const sockets = new Set(cpus.map((c) => c.socketId)).size || 1;
   const dies = new Set(cpus.map((c) => `${c.socketId}/${c.dieId}`)).size / sockets || 1;
   const cores = new Set(cpus.map((c) => `${c.socketId}/${c.dieId}/${c.coreId}`)).size / (sockets * dies) || 1;
   const threads = Math.max(1, cpus.length / (sockets * dies * cores));
-  const mhz = Number(field('cpu MHz'));
+  const mhz = Number(info.fields.get('cpu MHz'));
+  return {
+    info,
+    ...(mhz > 0 && { mhz }),
+    topology: { sockets, dies, cores, threads },
+    pageSizesKiB,
+    cells,
+  };
+}
+
+/** This machine as libvirt's host capabilities and node info describe it, for `arch`. */
+export async function readHostFacts(arch: string): Promise<HostFacts> {
+  const { info, mhz, topology, pageSizesKiB, cells } = await readHostTopology();
+  const field = (name: string) => info.fields.get(name);
   const microcode = field('microcode');
   const physBits = /(\d+) bits physical/.exec(field('address sizes') ?? '')?.[1];
   const vendor = VENDORS[field('vendor_id') ?? ''];
@@ -250,17 +271,18 @@ export async function readHostFacts(arch: string): Promise<HostFacts> {
           stepping: Number(field('stepping')),
         },
       }),
-      ...(mhz > 0 && { mhz }),
-      ...(info.flags.includes('tsc_known_freq') && mhz > 0 && { tscHz: Math.round(mhz * 1000) * 1000 }),
+      ...(mhz !== undefined && { mhz }),
+      ...(info.flags.includes('tsc_known_freq') &&
+        mhz !== undefined && { tscHz: Math.round(mhz * 1000) * 1000 }),
       tscScaling: info.flags.includes('tsc_scale'),
       ...(physBits !== undefined && { physBits: Number(physBits) }),
       features: libvirtFeatures(info.flags),
     },
-    topology: { sockets, dies, cores, threads },
-    pageSizesKiB: [4, ...(await hugePageSizesKiB('/sys/kernel/mm/hugepages'))],
+    topology,
+    pageSizesKiB,
     suspendTargets: ((await readText('/sys/power/state')) ?? '').split(/\s+/).filter(Boolean),
     iommu: iommuGroups.length > 0,
     cells,
-    caches: await cachesOf(cpus.map((c) => c.id)),
+    caches: await cachesOf(cells.flatMap((c) => c.cpus).map((c) => c.id)),
   };
 }

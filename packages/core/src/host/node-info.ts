@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { NodeInfo } from '../driver/index.js';
 import { HOST_ARCH } from './host-arch.js';
-import { readHostFacts } from './host-facts.js';
+import { readHostTopology } from './host-facts.js';
 
 /**
  * The host as virNodeGetInfo describes it (virHostCPUGetInfo, virHostMemGetInfo on Linux): online
@@ -9,7 +9,7 @@ import { readHostFacts } from './host-facts.js';
  * memory (libvirt prefers libnuma's sum to /proc/meminfo, which it falls back to).
  */
 export async function hostNodeInfo(): Promise<NodeInfo> {
-  const facts = await readHostFacts(HOST_ARCH);
+  const facts = await readHostTopology();
   const nodes = Math.max(1, facts.cells.length);
   const cellMemoryKiB = facts.cells.reduce((sum, cell) => sum + cell.memoryKiB, 0);
   const cpus = facts.cells.reduce((sum, cell) => sum + cell.cpus.length, 0);
@@ -18,7 +18,7 @@ export async function hostNodeInfo(): Promise<NodeInfo> {
     model: HOST_ARCH,
     memoryKiB: cellMemoryKiB || (await memTotalKiB()),
     cpus: cpus || sockets * dies * cores * threads,
-    mhz: Math.trunc(facts.cpu.mhz ?? 0),
+    mhz: Math.trunc(facts.mhz ?? 0),
     nodes,
     sockets: Math.max(1, Math.trunc(sockets / nodes)),
     cores: cores * dies,

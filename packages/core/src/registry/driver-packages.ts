@@ -14,6 +14,12 @@ export const DRIVER_PACKAGES: Readonly<Record<string, string>> = {
   vbox: '@virtkit/driver-vbox',
 };
 
+/**
+ * Schemes whose drivers keep state (monitors, guests to watch, a lock on their state directory):
+ * served by the daemon, which opens each of their URIs once, as libvirtd its stateful drivers.
+ */
+export const STATEFUL_SCHEMES: ReadonlySet<string> = new Set(['qemu', 'lxc']);
+
 /** The key under which the remote transport is found, among drivers and packages. */
 export const REMOTE = 'remote';
 export const REMOTE_PACKAGE = '@virtkit/remote';

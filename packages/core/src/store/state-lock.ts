@@ -6,7 +6,7 @@ import { ensureDir, readIfPresent, removeDurably, syncDir, writeFileAtomic } fro
 import { errnoCode, systemError } from './fs-errors.js';
 import { isProcessAlive } from './process-liveness.js';
 
-const LOCK_FILE = 'manager.lock';
+export const LOCK_FILE = 'manager.lock';
 
 /** Proof that this process is the one manager of a state directory. */
 export interface StateLock {

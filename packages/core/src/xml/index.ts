@@ -42,6 +42,15 @@ export { formatCpuSet, parseCpuSet } from './sections/cpu-set.js';
 export { hasFeature } from './sections/features.js';
 export { scaleInteger, toKiB } from './units.js';
 export { generateUuid, parseUuid } from './uuid.js';
-export type { XmlChild, XmlElement, XmlRest } from './xml-node.js';
+export {
+  childElement,
+  childElements,
+  element,
+  textContent,
+  type XmlChild,
+  type XmlElement,
+  type XmlParent,
+  type XmlRest,
+} from './xml-node.js';
 export { decodeEntities, readXml } from './xml-reader.js';
-export { writeXml } from './xml-writer.js';
+export { escapeXml, writeXml } from './xml-writer.js';

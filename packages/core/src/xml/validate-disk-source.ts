@@ -1,6 +1,6 @@
 import type { DiskDef } from './domain-def.js';
 import { unsupported } from './xml-errors.js';
-import { childElements, type XmlElement } from './xml-node.js';
+import { childElement, type XmlElement } from './xml-node.js';
 
 /** Network protocols whose sources cannot carry credentials. */
 const NO_AUTH_PROTOCOLS = new Set(['nbd', 'sheepdog', 'gluster', 'tftp', 'vxhs', 'nfs']);
@@ -17,22 +17,18 @@ interface ChainSource {
   encryption?: XmlElement;
 }
 
-function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
-  return el ? childElements(el).find((c) => c.name === name) : undefined;
-}
-
 /** A `<backingStore>` element's source, then the sources further down its chain. */
 function backingChain(store: XmlElement | undefined): ChainSource[] {
-  const source = child(store, 'source');
+  const source = childElement(store, 'source');
   if (!store || !source) return [];
   return [
     {
       type: store.attrs.type ?? 'file',
       protocol: source.attrs.protocol,
-      auth: child(source, 'auth'),
-      encryption: child(source, 'encryption'),
+      auth: childElement(source, 'auth'),
+      encryption: childElement(source, 'encryption'),
     },
-    ...backingChain(child(store, 'backingStore')),
+    ...backingChain(childElement(store, 'backingStore')),
   ];
 }
 
@@ -46,7 +42,7 @@ function diskChain(disk: DiskDef): ChainSource[] {
     auth: find('auth'),
     encryption: find('encryption'),
   };
-  return [top, ...backingChain(disk.rest?.children.find((c) => c.name === 'backingStore'))];
+  return [top, ...backingChain(childElement(disk.rest, 'backingStore'))];
 }
 
 function validateAuth(src: ChainSource, auth: XmlElement): void {
@@ -54,7 +50,7 @@ function validateAuth(src: ChainSource, auth: XmlElement): void {
   if (NO_AUTH_PROTOCOLS.has(protocol)) {
     throw unsupported(`authentication is not supported for protocol '${protocol}'`);
   }
-  const usage = child(auth, 'secret')?.attrs.type;
+  const usage = childElement(auth, 'secret')?.attrs.type;
   if (usage === undefined || !SECRET_USAGES.has(usage)) {
     throw unsupported(`unknown secret type '${usage ?? '<null>'}'`);
   }
@@ -67,7 +63,7 @@ export function validateDiskSources(disk: DiskDef): void {
   for (const src of diskChain(disk)) {
     if (src.type === 'network' && src.auth) validateAuth(src, src.auth);
     // LUKS keeps its cipher in the image header: naming one in the domain is a mistake.
-    if (src.encryption?.attrs.format === 'luks' && child(src.encryption, 'cipher')) {
+    if (src.encryption?.attrs.format === 'luks' && childElement(src.encryption, 'cipher')) {
       throw unsupported('supplying <cipher> for domain disk definition is unnecessary');
     }
   }

@@ -1,7 +1,7 @@
 import type { DomainDef } from './domain-def.js';
 import { overlaps, parseCpuSet } from './sections/cpu-set.js';
 import { xmlDetail } from './xml-errors.js';
-import { childElements } from './xml-node.js';
+import { childElement, childElements } from './xml-node.js';
 
 /**
  * virDomainDefMemtuneValidate: hugepage sizes may not claim the same NUMA node twice, at most one
@@ -9,16 +9,14 @@ import { childElements } from './xml-node.js';
  */
 export function validateHugepages(def: DomainDef): void {
   const backing = def.rest?.children.find((c) => c.name === 'memoryBacking');
-  const hugepages = backing && childElements(backing).find((c) => c.name === 'hugepages');
+  const hugepages = childElement(backing, 'hugepages');
   if (!hugepages) return;
   const numa = def.cpu?.rest?.children.find((c) => c.name === 'numa');
-  const nodeCount = numa ? childElements(numa).filter((c) => c.name === 'cell').length : 0;
-  const pages = childElements(hugepages)
-    .filter((p) => p.name === 'page')
-    .map((p) => ({
-      size: p.attrs.size ?? '0',
-      nodes: p.attrs.nodeset === undefined ? undefined : parseCpuSet(p.attrs.nodeset, 'nodeset'),
-    }));
+  const nodeCount = childElements(numa, 'cell').length;
+  const pages = childElements(hugepages, 'page').map((p) => ({
+    size: p.attrs.size ?? '0',
+    nodes: p.attrs.nodeset === undefined ? undefined : parseCpuSet(p.attrs.nodeset, 'nodeset'),
+  }));
   pages.forEach((page, i) => {
     for (const earlier of pages.slice(0, i)) {
       if (page.nodes && earlier.nodes && overlaps(page.nodes, earlier.nodes)) {

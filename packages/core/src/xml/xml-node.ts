@@ -19,8 +19,21 @@ export function isElement(child: XmlChild): child is XmlElement {
   return typeof child !== 'string';
 }
 
-export function childElements(el: XmlElement): XmlElement[] {
-  return el.children.filter(isElement);
+/** Whatever holds child nodes: an element, or the rest a typed object kept. */
+export interface XmlParent {
+  readonly children: readonly XmlChild[];
+}
+
+/** The child elements of `el` (none when it is absent); only those named `name` when given. */
+export function childElements(el: XmlParent | undefined, name?: string): XmlElement[] {
+  return (el?.children ?? []).filter(
+    (c): c is XmlElement => isElement(c) && (name === undefined || c.name === name),
+  );
+}
+
+/** The first child element of `el` named `name`. */
+export function childElement(el: XmlParent | undefined, name: string): XmlElement | undefined {
+  return el?.children.find((c): c is XmlElement => isElement(c) && c.name === name);
 }
 
 /** Concatenated text content of an element (direct text children only). */

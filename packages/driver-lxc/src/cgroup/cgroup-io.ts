@@ -1,20 +1,5 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { getSystemErrorMap } from 'node:util';
-import { VirtError } from '@virtkit/core';
-
-const SYSTEM_ERRORS = getSystemErrorMap();
-
-/** strerror's text for a Node errno error (`EINVAL` → `Invalid argument`), as libvirt's system errors end. */
-export function errnoText(error: unknown): string {
-  const errno = (error as NodeJS.ErrnoException | undefined)?.errno;
-  const text = errno === undefined ? undefined : SYSTEM_ERRORS.get(errno)?.[1];
-  if (text === undefined) return error instanceof Error ? error.message : String(error);
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-export function errnoCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
+import { errnoText, VirtError } from '@virtkit/core';
 
 /** libvirt's virCgroupSetValueRaw failure: `Unable to write to '<path>': <strerror>`. */
 export async function writeCgroupFile(path: string, value: string): Promise<void> {
@@ -40,8 +25,9 @@ export async function readCgroupFile(path: string): Promise<string> {
   }
 }
 
-export async function exists(path: string): Promise<boolean> {
-  return access(path).then(
+/** Whether `path` is there (and, with `mode`, accessible so). */
+export async function exists(path: string, mode?: number): Promise<boolean> {
+  return access(path, mode).then(
     () => true,
     () => false,
   );

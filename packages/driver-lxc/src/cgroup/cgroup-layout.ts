@@ -57,8 +57,21 @@ export function detectCgroupLayout(
   return undefined;
 }
 
-/** The layout of this host, from /proc/self/mountinfo; libvirt's error when there is no cgroup at all. */
-export async function hostCgroupLayout(): Promise<CgroupLayout> {
+let hostLayout: Promise<CgroupLayout> | undefined;
+
+/**
+ * The layout of this host, from /proc/self/mountinfo, read once per process (a controller's start
+ * asks twice); libvirt's error when there is no cgroup at all, asked again on the next call.
+ */
+export function hostCgroupLayout(): Promise<CgroupLayout> {
+  hostLayout ??= readHostCgroupLayout().catch((error: unknown) => {
+    hostLayout = undefined;
+    throw error;
+  });
+  return hostLayout;
+}
+
+async function readHostCgroupLayout(): Promise<CgroupLayout> {
   const mounts = parseCgroupMounts(await readFile('/proc/self/mountinfo', 'utf8'));
   const controllers = new Map<string, string[]>();
   for (const mount of mounts) {

@@ -1,4 +1,13 @@
-import { type DomainDef, formatCpuSet, parseCpuSet, toKiB, VirtError, type XmlElement } from '@virtkit/core';
+import {
+  childElement,
+  type DomainDef,
+  formatCpuSet,
+  parseCpuSet,
+  textContent,
+  toKiB,
+  VirtError,
+  type XmlElement,
+} from '@virtkit/core';
 
 /** libvirt's VIR_DOMAIN_MEMORY_PARAM_UNLIMITED (KiB): a limit at or above it means "no limit". */
 export const MEMORY_UNLIMITED_KIB = 2 ** 53 - 1;
@@ -18,24 +27,9 @@ export interface CgroupTune {
   readonly blkioWeight?: number;
 }
 
-function section(def: DomainDef, name: string): XmlElement | undefined {
-  return def.rest?.children.find((c) => c.name === name);
-}
-
-function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
-  return el?.children.find((c): c is XmlElement => typeof c !== 'string' && c.name === name);
-}
-
-function text(el: XmlElement): string {
-  return el.children
-    .filter((c): c is string => typeof c === 'string')
-    .join('')
-    .trim();
-}
-
 function integer(el: XmlElement | undefined, path: string, signed = false): number | undefined {
   if (el === undefined) return undefined;
-  const raw = text(el);
+  const raw = textContent(el).trim();
   const n = (signed ? /^-?\d+$/ : /^\d+$/).test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(n))
     throw new VirtError('XML_ERROR', `Invalid value '${raw}' for element '${path}'`, { domain: 'DOMAIN' });
@@ -60,25 +54,25 @@ function bitmap(value: string | undefined, what: string): string | undefined {
  * mode (the default), <blkiotune><weight>. A zero shares/period/quota/weight means "not set" there.
  */
 export function cgroupTuneOf(def: DomainDef): CgroupTune {
-  const memtune = section(def, 'memtune');
-  const cputune = section(def, 'cputune');
-  const numaMemory = child(section(def, 'numatune'), 'memory');
-  const blkiotune = section(def, 'blkiotune');
+  const memtune = childElement(def.rest, 'memtune');
+  const cputune = childElement(def.rest, 'cputune');
+  const numaMemory = childElement(childElement(def.rest, 'numatune'), 'memory');
+  const blkiotune = childElement(def.rest, 'blkiotune');
   const nonZero = (n: number | undefined) => (n === 0 ? undefined : n);
   const tune: Record<string, number | string | undefined> = {
     memoryKiB: def.memory.memoryKiB,
-    hardLimitKiB: sizeKiB(child(memtune, 'hard_limit'), 'memtune/hard_limit'),
-    softLimitKiB: sizeKiB(child(memtune, 'soft_limit'), 'memtune/soft_limit'),
-    swapHardLimitKiB: sizeKiB(child(memtune, 'swap_hard_limit'), 'memtune/swap_hard_limit'),
-    cpuShares: nonZero(integer(child(cputune, 'shares'), 'cputune/shares')),
-    cpuPeriod: nonZero(integer(child(cputune, 'period'), 'cputune/period')),
-    cpuQuota: nonZero(integer(child(cputune, 'quota'), 'cputune/quota', true)),
+    hardLimitKiB: sizeKiB(childElement(memtune, 'hard_limit'), 'memtune/hard_limit'),
+    softLimitKiB: sizeKiB(childElement(memtune, 'soft_limit'), 'memtune/soft_limit'),
+    swapHardLimitKiB: sizeKiB(childElement(memtune, 'swap_hard_limit'), 'memtune/swap_hard_limit'),
+    cpuShares: nonZero(integer(childElement(cputune, 'shares'), 'cputune/shares')),
+    cpuPeriod: nonZero(integer(childElement(cputune, 'period'), 'cputune/period')),
+    cpuQuota: nonZero(integer(childElement(cputune, 'quota'), 'cputune/quota', true)),
     cpusetCpus: def.vcpu.placement === 'auto' ? undefined : bitmap(def.vcpu.cpuset, 'vcpu cpuset'),
     cpusetMems:
       numaMemory && (numaMemory.attrs.mode ?? 'strict') === 'strict' && numaMemory.attrs.placement !== 'auto'
         ? bitmap(numaMemory.attrs.nodeset, 'numatune nodeset')
         : undefined,
-    blkioWeight: nonZero(integer(child(blkiotune, 'weight'), 'blkiotune/weight')),
+    blkioWeight: nonZero(integer(childElement(blkiotune, 'weight'), 'blkiotune/weight')),
   };
   for (const key of Object.keys(tune)) if (tune[key] === undefined) delete tune[key];
   return tune as unknown as CgroupTune;

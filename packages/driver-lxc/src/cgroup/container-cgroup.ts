@@ -1,6 +1,6 @@
 import { readdir, readFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DomainDef, VirtError } from '@virtkit/core';
+import { type DomainDef, errnoCode, signalProcess, VirtError } from '@virtkit/core';
 import type { CgroupPlacement } from '../controller/protocol.js';
 import { exists, readCgroupFile, sleep, writeCgroupFile } from './cgroup-io.js';
 import { cgroupTuneOf } from './cgroup-tune.js';
@@ -25,10 +25,6 @@ const v2Name = (controller: string): string =>
 const POLL_MS = 10;
 const FREEZE_TIMEOUT_MS = 10_000;
 
-function errnoCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
-
 /** The pids in one cgroup.procs; a cgroup that is gone has none. */
 async function procsOf(dir: string): Promise<number[]> {
   const text = await readFile(join(dir, 'cgroup.procs'), 'utf8').catch((error: unknown) => {
@@ -48,13 +44,10 @@ async function treeOf(dir: string): Promise<string[]> {
 
 /** One container's cgroup, by its placement (saved in the status file for a later manager). */
 export class ContainerCgroup {
-  readonly placement: CgroupPlacement;
   /** v1: which placement directory holds each controller, found once by its files. */
   private readonly controllerDirs = new Map<string, string | undefined>();
 
-  constructor(placement: CgroupPlacement) {
-    this.placement = placement;
-  }
+  private constructor(readonly placement: CgroupPlacement) {}
 
   static at(placement: CgroupPlacement): ContainerCgroup {
     return new ContainerCgroup(placement);
@@ -208,14 +201,7 @@ export class ContainerCgroup {
       if (Date.now() > deadline)
         throw new VirtError('INTERNAL_ERROR', 'Some processes refused to die', { domain: 'LXC' });
       if (cgroupKill && leaf !== undefined) await writeCgroupFile(join(leaf, 'cgroup.kill'), '1');
-      else
-        for (const pid of pids) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch (error) {
-            if (errnoCode(error) !== 'ESRCH') throw error;
-          }
-        }
+      else for (const pid of pids) signalProcess(pid, 'SIGKILL');
       await sleep(POLL_MS);
     }
   }

@@ -1,8 +1,8 @@
 import { mkdir, readFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VirtError } from '@virtkit/core';
+import { errnoCode, errnoText, VirtError } from '@virtkit/core';
 import type { CgroupPlacement } from '../controller/protocol.js';
-import { errnoText, writeCgroupFile } from './cgroup-io.js';
+import { writeCgroupFile } from './cgroup-io.js';
 import { type CgroupLayout, hostCgroupLayout, V2_CONTROLLERS } from './cgroup-layout.js';
 import { ContainerCgroup } from './container-cgroup.js';
 
@@ -20,7 +20,7 @@ async function makeDir(dir: string, version: 1 | 2, controller: string): Promise
     await mkdir(dir);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (errnoCode(error) === 'EEXIST') return false;
     const what =
       version === 1
         ? `Failed to create v1 controller ${controller} for group`
@@ -92,7 +92,7 @@ export async function createContainerCgroup(
 ): Promise<ContainerCgroup> {
   const made: string[] = [];
   try {
-    return new ContainerCgroup(
+    return ContainerCgroup.at(
       await createIn(layout ?? (await hostCgroupLayout()), containerCgroupName(name, ownerPid), made),
     );
   } catch (error) {

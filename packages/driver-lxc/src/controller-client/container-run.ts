@@ -1,11 +1,12 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type DomainDef, formatDomainXml, isProcessAlive, VirtError } from '@virtkit/core';
+import { type DomainDef, formatDomainXml, killProcess, VirtError, waitForExit } from '@virtkit/core';
 import { ContainerCgroup } from '../cgroup/index.js';
 import {
   type CgroupPlacement,
   type ControllerMessage,
+  type ExitMessage,
   RUN_FILES,
   type VethEnd,
 } from '../controller/protocol.js';
@@ -13,11 +14,6 @@ import { warmCgroupAttach } from '../controller/warm-cgroup-attach.js';
 import { deleteVeths } from '../host-network/index.js';
 import { MonitorClient } from './monitor-client.js';
 import type { HandedController, SpareControllers } from './spare-controllers.js';
-
-/** What a controller writes to its run directory when it ends with no manager connected. */
-export const EXIT_FILE = 'exit.json';
-
-export type ExitMessage = Extract<ControllerMessage, { event: 'exit' }>;
 
 /** How a run reports to its domain once init runs. */
 export interface RunHandlers {
@@ -50,11 +46,16 @@ function failedToStart(detail: string | undefined): VirtError {
   return lxcError('INTERNAL_ERROR', `guest failed to start: ${text === '' ? 'unknown error' : text}`);
 }
 
+/** A run as it is put together: its monitor comes once connected. */
+type RunState = Omit<ContainerRun, 'monitor'> & { monitor?: MonitorClient };
+
+function runState(pid: number, runDir: string): RunState {
+  const monitorPath = join(runDir, RUN_FILES.monitor);
+  return { pid, runDir, monitorPath, initPid: undefined, cgroup: undefined, veths: [] };
+}
+
 /** Follows a run's messages: the status fields, and its one end. */
-function track(
-  run: { -readonly [K in keyof ContainerRun]: ContainerRun[K] },
-  message: ControllerMessage,
-): void {
+function track(run: RunState, message: ControllerMessage): void {
   if (message.event === 'running' || message.event === 'status') {
     if (message.initPid !== undefined) run.initPid = message.initPid;
     if (message.cgroup !== undefined) run.cgroup = message.cgroup;
@@ -70,7 +71,7 @@ async function readLogSince(logPath: string, offset: number): Promise<string> {
 /** The exit message a controller left for a later manager, if any. */
 export async function readExitFile(runDir: string): Promise<ExitMessage | undefined> {
   try {
-    const exit = JSON.parse(await readFile(join(runDir, EXIT_FILE), 'utf8')) as ExitMessage;
+    const exit = JSON.parse(await readFile(join(runDir, RUN_FILES.exit), 'utf8')) as ExitMessage;
     return exit.event === 'exit' ? exit : undefined;
   } catch {
     return undefined;
@@ -109,7 +110,6 @@ export async function launchContainer(request: LaunchRequest): Promise<Container
 async function launchWith(request: LaunchRequest, handed: HandedController): Promise<ContainerRun> {
   const { runDir, logPath } = request;
   const { pid, logOffset } = handed;
-  const monitorPath = join(runDir, RUN_FILES.monitor);
   let run: ContainerRun | undefined;
   try {
     if (!handed.ready) {
@@ -123,18 +123,15 @@ async function launchWith(request: LaunchRequest, handed: HandedController): Pro
       );
       let started = false;
       let exited = false;
-      const state = { pid, runDir, monitorPath, initPid: undefined, cgroup: undefined, veths: [] } as Omit<
-        ContainerRun,
-        'monitor'
-      > & { monitor?: MonitorClient };
+      const state = runState(pid, runDir);
       const finish = (error: VirtError | undefined) => {
         clearTimeout(timer);
         if (error) reject(error);
         else resolve(state as ContainerRun);
       };
-      MonitorClient.connect(monitorPath, {
+      MonitorClient.connect(state.monitorPath, {
         onMessage: (message) => {
-          track(state as ContainerRun, message);
+          track(state, message);
           if (message.event === 'exit') {
             exited = true;
             if (started) request.handlers.onExit(message);
@@ -174,12 +171,7 @@ export interface ReattachRequest {
  * monitor and reads the `status` it sends first. Rejects when the controller does not answer.
  */
 export async function reattachContainer(request: ReattachRequest): Promise<ContainerRun> {
-  const { pid, runDir } = request;
-  const monitorPath = join(runDir, RUN_FILES.monitor);
-  const state = { pid, runDir, monitorPath, initPid: undefined, cgroup: undefined, veths: [] } as Omit<
-    ContainerRun,
-    'monitor'
-  > & { monitor?: MonitorClient };
+  const state = runState(request.pid, request.runDir);
   let exited = false;
   let answered: (() => void) | undefined;
   let failed: ((error: Error) => void) | undefined;
@@ -187,9 +179,9 @@ export async function reattachContainer(request: ReattachRequest): Promise<Conta
     answered = resolve;
     failed = reject;
   });
-  const monitor = await MonitorClient.connect(monitorPath, {
+  const monitor = await MonitorClient.connect(state.monitorPath, {
     onMessage: (message) => {
-      track(state as ContainerRun, message);
+      track(state, message);
       if (message.event === 'exit') {
         exited = true;
         failed?.(new Error('the container ended'));
@@ -217,24 +209,6 @@ export async function reattachContainer(request: ReattachRequest): Promise<Conta
   return state as ContainerRun;
 }
 
-/** Polls until `pid` has exited; false when it still runs after `timeoutMs`. */
-export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (await isProcessAlive(pid)) {
-    if (Date.now() >= deadline) return false;
-    await sleep(10);
-  }
-  return true;
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // already gone
-  }
-}
-
 export interface RunRemains {
   pid: number;
   runDir: string;
@@ -251,11 +225,7 @@ export async function discardRun(remains: RunRemains, options: { waitMs?: number
   const cgroup = remains.cgroup ? ContainerCgroup.at(remains.cgroup) : undefined;
   await cgroup?.killAll().catch(() => {});
   if (!(await waitForExit(remains.pid, options.waitMs ?? 5000))) {
-    signal(remains.pid, 'SIGTERM');
-    if (!(await waitForExit(remains.pid, 5000))) {
-      signal(remains.pid, 'SIGKILL');
-      await waitForExit(remains.pid, 5000);
-    }
+    await killProcess(remains.pid, { termTimeoutMs: 5000, killTimeoutMs: 5000 }).catch(() => {});
     await cgroup?.killAll().catch(() => {});
   }
   await cgroup?.remove().catch(() => {});

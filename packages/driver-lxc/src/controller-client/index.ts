@@ -2,8 +2,6 @@ export { openConsoleSession } from './console-client.js';
 export {
   type ContainerRun,
   discardRun,
-  EXIT_FILE,
-  type ExitMessage,
   type LaunchRequest,
   launchContainer,
   type ReattachRequest,
@@ -11,7 +9,6 @@ export {
   type RunRemains,
   readExitFile,
   reattachContainer,
-  waitForExit,
 } from './container-run.js';
 export { MonitorClient, type MonitorHandlers } from './monitor-client.js';
 export { type HandedController, SpareControllers } from './spare-controllers.js';

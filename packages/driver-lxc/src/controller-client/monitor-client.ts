@@ -14,7 +14,7 @@ export interface MonitorHandlers {
  */
 export class MonitorClient {
   readonly #socket: Socket;
-  #handlers: MonitorHandlers;
+  readonly #handlers: MonitorHandlers;
   #closing = false;
   readonly #closed: Promise<void>;
 
@@ -50,11 +50,6 @@ export class MonitorClient {
   /** Connects to a controller that listens already (it said so, or it has run for a while). */
   static async connect(path: string, handlers: MonitorHandlers): Promise<MonitorClient> {
     return new MonitorClient(await connectSocket(path), handlers);
-  }
-
-  /** Sends later messages elsewhere (a launch hands the link to its domain once init runs). */
-  setHandlers(handlers: MonitorHandlers): void {
-    this.#handlers = handlers;
   }
 
   /** Lets the controller go without a word: it keeps running and writes exit.json at its end. */

@@ -58,8 +58,6 @@ export class SpareControllers {
    */
   refill(): void {
     if (this.#closed || this.#spare) return;
-    // Found once, for every controller this manager hands work to.
-    prepareHostTools().catch(() => {});
     this.#spare = this.#start();
     this.#spare.catch((error: Error) => {
       process.emitWarning(`no spare controller: ${error.message}`, { code: 'VIRTKIT_LXC_SPARE' });

@@ -1,7 +1,7 @@
-import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { ConsoleHello, ConsoleReply } from './protocol.js';
+import { closeUnixSocket, listenOnUnixSocket } from './unix-socket.js';
 
 const MAX_HELLO_BYTES = 4096;
 
@@ -21,15 +21,8 @@ export class ConsoleRelay {
   constructor(private readonly path: string) {}
 
   async listen(): Promise<void> {
-    await rm(this.path, { force: true });
-    const server = createServer((socket) => this.greet(socket));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.path, () => resolve());
-    });
-    server.on('error', (error) => console.error(`console: ${error.message}`));
-    await chmod(this.path, 0o600);
+    this.server = createServer((socket) => this.greet(socket));
+    await listenOnUnixSocket(this.server, this.path, 'console');
   }
 
   /** Starts relaying `script`'s pty; after detach clients are refused (`not-running`). */
@@ -107,7 +100,6 @@ export class ConsoleRelay {
   async close(): Promise<void> {
     this.detach();
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    await rm(this.path, { force: true });
+    await closeUnixSocket(this.server, this.path);
   }
 }

@@ -1,13 +1,4 @@
-import type { DomainDef, XmlElement } from '@virtkit/core';
-
-/** The `<os>` children of a kind that core keeps raw (initenv, initdir, …). */
-function osRaw(def: DomainDef, name: string): XmlElement[] {
-  return (def.os.rest?.children ?? []).filter((el) => el.name === name);
-}
-
-function text(el: XmlElement): string {
-  return el.children.filter((c): c is string => typeof c === 'string').join('');
-}
+import { childElement, childElements, type DomainDef, textContent } from '@virtkit/core';
 
 /** The init a container runs: `<os><init>`, else libvirt's default. */
 export function containerInit(def: DomainDef): string {
@@ -16,8 +7,9 @@ export function containerInit(def: DomainDef): string {
 
 /** `<os><initdir>`: the directory init starts in, when given. */
 export function containerInitDir(def: DomainDef): string | undefined {
-  const el = osRaw(def, 'initdir')[0];
-  return el === undefined ? undefined : text(el).trim() || undefined;
+  // Core keeps `<os>` children it does not model (initdir, initenv, …) raw.
+  const el = childElement(def.os.rest, 'initdir');
+  return el === undefined ? undefined : textContent(el).trim() || undefined;
 }
 
 /**
@@ -35,9 +27,9 @@ export function containerEnv(def: DomainDef): Record<string, string> {
     LIBVIRT_LXC_NAME: def.name,
   };
   if (def.os.initArgs.length > 0) env.LIBVIRT_LXC_CMDLINE = def.os.initArgs.join(' ');
-  for (const el of osRaw(def, 'initenv')) {
+  for (const el of childElements(def.os.rest, 'initenv')) {
     const name = el.attrs.name;
-    if (name !== undefined && name !== '') env[name] = text(el);
+    if (name !== undefined && name !== '') env[name] = textContent(el);
   }
   return env;
 }

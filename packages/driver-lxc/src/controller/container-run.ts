@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { type DomainDef, parseDomainXml } from '@virtkit/core';
+import { type DomainDef, errnoCode, parseDomainXml, writeFileAtomic } from '@virtkit/core';
 import { writeCgroupFile } from '../cgroup/cgroup-io.js';
 import { type ContainerCgroup, createContainerCgroup } from '../cgroup/index.js';
 import {
@@ -29,11 +29,9 @@ import { writeDevSkeleton } from './dev-skeleton.js';
 import { prepareHostTools } from './host-tools.js';
 import { readIdMap, writeIdMap } from './id-map.js';
 import { MonitorServer } from './monitor-server.js';
-import { type ControllerMessage, RUN_FILES } from './protocol.js';
+import { type ControllerMessage, type ExitMessage, RUN_FILES } from './protocol.js';
 import { SetupChannel } from './setup-channel.js';
 import { warmCgroupAttach } from './warm-cgroup-attach.js';
-
-type ExitMessage = Extract<ControllerMessage, { event: 'exit' }>;
 
 /** `script -e` passes on init's end: 128 + 1 is SIGHUP, which reboot(2) inside a pid namespace sends. */
 const REBOOT_STATUS = 129;
@@ -229,7 +227,7 @@ export class ContainerRun {
   private async finish(exit: ExitMessage): Promise<void> {
     const delivered = await this.monitor.send(exit);
     // A later manager learns how the container ended from this file.
-    if (!delivered) await writeAtomically(this.path(RUN_FILES.exit), `${JSON.stringify(exit)}\n`);
+    if (!delivered) await writeFileAtomic(this.path(RUN_FILES.exit), `${JSON.stringify(exit)}\n`);
     await this.cleanup();
     await this.monitor.close();
   }
@@ -274,8 +272,8 @@ function consoleOf(shellPid: number): string {
   return pty;
 }
 
-function ignoreMissing(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'ENOENT') throw error;
+function ignoreMissing(error: unknown): void {
+  if (errnoCode(error) !== 'ENOENT') throw error;
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -295,10 +293,4 @@ async function setupErrorText(path: string): Promise<string> {
     // mount(8) follows its error with a hint that says nothing about this failure.
     .filter((l) => l !== '' && !l.startsWith('dmesg(1)'));
   return lines.at(-1) ?? '';
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp`;
-  await writeFile(temp, text, { mode: 0o600, flush: true });
-  await rename(temp, path);
 }

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import type { DomainDef, FilesystemDef } from '@virtkit/core';
-import { VirtError } from '@virtkit/core';
+import { type DomainDef, type FilesystemDef, ofKind, VirtError } from '@virtkit/core';
 import { containerInit, containerInitDir } from './container-env.js';
 import type { HostTools } from './host-tools.js';
 import { shellQuote as q, shellCommand } from './shell-quote.js';
@@ -38,7 +37,7 @@ export const DEV_LINKS: readonly [string, string][] = [
 ];
 
 function mountFilesystems(def: DomainDef): FilesystemDef[] {
-  return def.devices.filter((d): d is FilesystemDef => d.kind === 'filesystem');
+  return ofKind(def.devices, 'filesystem');
 }
 
 /** The `<filesystem>` mounted on `/`, if any: without one libvirt shares the host's root. */

@@ -1,7 +1,8 @@
-import { access, constants, realpath } from 'node:fs/promises';
+import { constants, realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { VirtError } from '@virtkit/core';
 import { execa } from 'execa';
+import { exists } from '../cgroup/cgroup-io.js';
 
 /** Host programs the setup shell runs, by absolute path: its PATH is the container's. */
 export interface HostTools {
@@ -26,13 +27,7 @@ const SEARCH_DIRS = ['/usr/bin', '/bin', '/usr/sbin', '/sbin'];
 async function findProgram(name: string): Promise<string> {
   for (const dir of SEARCH_DIRS) {
     const path = `${dir}/${name}`;
-    if (
-      await access(path, constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return path;
+    if (await exists(path, constants.X_OK)) return path;
   }
   throw new VirtError('INTERNAL_ERROR', `Cannot find '${name}' in path`, { domain: 'LXC' });
 }

@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import type { DomainDef, XmlElement } from '@virtkit/core';
-import { VirtError } from '@virtkit/core';
+import { childElement, childElements, type DomainDef, VirtError, type XmlElement } from '@virtkit/core';
 
 /** One line of a uid_map/gid_map: ids from `start` inside are `target` outside, `count` of them. */
 export interface IdRange {
@@ -25,11 +24,10 @@ function range(el: XmlElement): IdRange {
 
 /** `<idmap>` (kept raw by core): undefined when the domain has none, so no user namespace. */
 export function readIdMap(def: DomainDef): IdMap | undefined {
-  const el = def.rest?.children.find((c) => c.name === 'idmap');
+  const el = childElement(def.rest, 'idmap');
   if (el === undefined) return undefined;
-  const kids = el.children.filter((c): c is XmlElement => typeof c !== 'string');
-  const uids = kids.filter((c) => c.name === 'uid').map(range);
-  const gids = kids.filter((c) => c.name === 'gid').map(range);
+  const uids = childElements(el, 'uid').map(range);
+  const gids = childElements(el, 'gid').map(range);
   // libvirt requires both: a user namespace with only one of them mapped cannot run init as root.
   if (uids.length === 0 || gids.length === 0) {
     throw new VirtError('CONFIG_UNSUPPORTED', 'You must map the root user of container', { domain: 'LXC' });

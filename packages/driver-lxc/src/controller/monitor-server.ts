@@ -1,6 +1,6 @@
-import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ControllerMessage } from './protocol.js';
+import { closeUnixSocket, listenOnUnixSocket } from './unix-socket.js';
 
 /**
  * `monitor.sock`: one manager at a time (a new connection replaces the old one). Each connection
@@ -17,15 +17,8 @@ export class MonitorServer {
   ) {}
 
   async listen(): Promise<void> {
-    await rm(this.path, { force: true });
-    const server = createServer((socket) => this.accept(socket));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.path, () => resolve());
-    });
-    server.on('error', (error) => console.error(`monitor: ${error.message}`));
-    await chmod(this.path, 0o600);
+    this.server = createServer((socket) => this.accept(socket));
+    await listenOnUnixSocket(this.server, this.path, 'monitor');
   }
 
   private accept(socket: Socket): void {
@@ -58,7 +51,6 @@ export class MonitorServer {
     const client = this.client;
     if (client && !client.destroyed) await new Promise<void>((resolve) => client.end(resolve));
     client?.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    await rm(this.path, { force: true });
+    await closeUnixSocket(this.server, this.path);
   }
 }

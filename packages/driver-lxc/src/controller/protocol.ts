@@ -47,6 +47,9 @@ export type ControllerMessage =
    */
   | { readonly event: 'exit'; readonly reason: 'shutdown' | 'reboot' | 'error'; readonly message?: string };
 
+/** The controller's last message: how the container ended. */
+export type ExitMessage = Extract<ControllerMessage, { event: 'exit' }>;
+
 /**
  * A console client's first line on `console.sock`; the controller answers one line
  * (`ConsoleReply`) and, when it accepts, the socket carries the console's bytes both ways.

@@ -1,4 +1,4 @@
-import { type ChardevDef, type DomainDef, HOST_ARCH, VirtError } from '@virtkit/core';
+import { type DomainDef, HOST_ARCH, ofKind, VirtError } from '@virtkit/core';
 
 /** Debian's libvirt_lxc: what libvirt's LXC capabilities name as the guests' emulator. */
 export const DEFAULT_LXC_EMULATOR = '/usr/lib/libvirt/libvirt_lxc';
@@ -36,15 +36,11 @@ export function postParseForLxc(input: DomainDef): DomainDef {
   def.os.arch = arch;
   def.emulator ??= DEFAULT_LXC_EMULATOR;
   if (def.os.init === undefined) {
-    const root = def.devices.some(
-      (d) => d.kind === 'filesystem' && d.type === 'mount' && d.targetDir === '/',
-    );
+    const root = ofKind(def.devices, 'filesystem').some((fs) => fs.type === 'mount' && fs.targetDir === '/');
     if (!root) throw new VirtError('XML_ERROR', 'init binary must be specified');
     def.os.init = '/sbin/init';
   }
-  for (const device of def.devices) {
-    if (device.kind !== 'console') continue;
-    const console = device as ChardevDef;
+  for (const console of ofKind(def.devices, 'console')) {
     console.target = { ...console.target, type: console.target?.type ?? 'lxc' };
     console.target.port ??= 0;
   }

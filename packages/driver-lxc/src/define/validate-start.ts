@@ -1,10 +1,10 @@
-import { type ChardevDef, type DomainDef, VirtError } from '@virtkit/core';
+import { type ChardevDef, type DomainDef, ofKind, VirtError } from '@virtkit/core';
 
 const unsupported = (detail: string) => new VirtError('CONFIG_UNSUPPORTED', detail, { domain: 'LXC' });
 
 /** The consoles of a definition, in order: the first is the container's /dev/console. */
 export function consolesOf(def: DomainDef): ChardevDef[] {
-  return def.devices.filter((d): d is ChardevDef => d.kind === 'console');
+  return ofKind(def.devices, 'console');
 }
 
 /**

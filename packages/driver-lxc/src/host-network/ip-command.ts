@@ -1,6 +1,6 @@
-import { access } from 'node:fs/promises';
 import { VirtError } from '@virtkit/core';
 import { execa } from 'execa';
+import { exists } from '../cgroup/cgroup-io.js';
 
 /** `ip`'s complaint without its "RTNETLINK answers: " prefix (`File exists`, `Cannot find device "x"`). */
 function complaint(error: unknown): string {
@@ -39,17 +39,11 @@ export async function ipBatchIn(pid: number, lines: readonly string[]): Promise<
 
 /** Whether the host has a link of that name (/sys/class/net lists every one of this namespace). */
 export async function linkExists(name: string): Promise<boolean> {
-  return access(`/sys/class/net/${name}`).then(
-    () => true,
-    () => false,
-  );
+  return exists(`/sys/class/net/${name}`);
 }
 
 export async function isBridge(name: string): Promise<boolean> {
-  return access(`/sys/class/net/${name}/bridge`).then(
-    () => true,
-    () => false,
-  );
+  return exists(`/sys/class/net/${name}/bridge`);
 }
 
 export function systemError(detail: string): VirtError {

@@ -1,4 +1,4 @@
-import { type DomainDef, hasFeature, type InterfaceDef, VirtError } from '@virtkit/core';
+import { type DomainDef, hasFeature, type InterfaceDef, ofKind, VirtError } from '@virtkit/core';
 import type { VethEnd } from '../controller/protocol.js';
 import { type GuestSide, guestSideOf } from './guest-addressing.js';
 import { checkLinkName, freeVethName, temporaryPeerName } from './veth-name.js';
@@ -52,7 +52,7 @@ function bridgeOf(net: InterfaceDef): string | undefined {
  * types the LXC driver does not support, with libvirt's texts.
  */
 export async function planVeths(def: DomainDef): Promise<VethPlan[]> {
-  const nets = def.devices.filter((d): d is InterfaceDef => d.kind === 'interface');
+  const nets = ofKind(def.devices, 'interface');
   const plans: VethPlan[] = [];
   const taken = new Set<string>();
   for (const net of nets) if (net.targetDev !== undefined) taken.add(net.targetDev);

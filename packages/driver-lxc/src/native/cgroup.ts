@@ -1,5 +1,5 @@
-import { formatCpuSet, parseCpuSet, VirtError } from '@virtkit/core';
-import { esc, type LxcConfigEntry, lastValue } from './config.js';
+import { escapeXml, formatCpuSet, parseCpuSet, VirtError } from '@virtkit/core';
+import { type LxcConfigEntry, lastValue } from './config.js';
 
 const kib = (bytes: string, key: string): number => {
   if (!/^\d+$/.test(bytes))
@@ -31,9 +31,9 @@ export function cputune(entries: LxcConfigEntry[]): string {
   const period = lastValue(entries, 'lxc.cgroup.cpu.cfs_period_us');
   const quota = lastValue(entries, 'lxc.cgroup.cpu.cfs_quota_us');
   let inner = '';
-  if (shares !== undefined) inner += `  <shares>${esc(shares)}</shares>\n`;
-  if (period !== undefined) inner += `  <period>${esc(period)}</period>\n`;
-  if (quota !== undefined) inner += `  <quota>${esc(quota)}</quota>\n`;
+  if (shares !== undefined) inner += `  <shares>${escapeXml(shares)}</shares>\n`;
+  if (period !== undefined) inner += `  <period>${escapeXml(period)}</period>\n`;
+  if (quota !== undefined) inner += `  <quota>${escapeXml(quota)}</quota>\n`;
   return inner ? `<cputune>\n${inner}</cputune>\n` : '';
 }
 
@@ -43,7 +43,7 @@ export function cpuset(entries: LxcConfigEntry[]): { cpus?: string; numatune: st
   const mems = lastValue(entries, 'lxc.cgroup.cpuset.mems');
   const numatune =
     mems !== undefined
-      ? `<numatune>\n  <memory mode='strict' nodeset='${esc(canonicalBitmap(mems, 'lxc.cgroup.cpuset.mems'))}'/>\n</numatune>\n`
+      ? `<numatune>\n  <memory mode='strict' nodeset='${escapeXml(canonicalBitmap(mems, 'lxc.cgroup.cpuset.mems'))}'/>\n</numatune>\n`
       : '';
   return {
     ...(cpus !== undefined ? { cpus: canonicalBitmap(cpus, 'lxc.cgroup.cpuset.cpus') } : {}),
@@ -82,9 +82,9 @@ export function blkiotune(entries: LxcConfigEntry[]): string {
     d[field] = v;
     devs.set(path, d);
   }
-  let inner = weight !== undefined ? `  <weight>${esc(weight)}</weight>\n` : '';
+  let inner = weight !== undefined ? `  <weight>${escapeXml(weight)}</weight>\n` : '';
   for (const [path, d] of devs) {
-    inner += `  <device>\n    <path>${esc(path)}</path>\n`;
+    inner += `  <device>\n    <path>${escapeXml(path)}</path>\n`;
     for (const f of [
       'weight',
       'read_iops_sec',
@@ -92,7 +92,7 @@ export function blkiotune(entries: LxcConfigEntry[]): string {
       'read_bytes_sec',
       'write_bytes_sec',
     ] as const) {
-      if (d[f] !== undefined) inner += `    <${f}>${esc(d[f])}</${f}>\n`;
+      if (d[f] !== undefined) inner += `    <${f}>${escapeXml(d[f])}</${f}>\n`;
     }
     inner += '  </device>\n';
   }

@@ -28,13 +28,3 @@ export function lastValue(entries: LxcConfigEntry[], ...keys: string[]): string 
 export function allValues(entries: LxcConfigEntry[], ...keys: string[]): string[] {
   return entries.filter((e) => keys.includes(e.key)).map((e) => e.value);
 }
-
-/** Escapes text for an XML attribute or text node. */
-export function esc(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/'/g, '&apos;')
-    .replace(/"/g, '&quot;');
-}

@@ -1,6 +1,13 @@
-import { type DomainDef, formatDomainXml, parseDomainXml, VirtError } from '@virtkit/core';
+import {
+  type DomainDef,
+  escapeXml,
+  formatDomainXml,
+  generateUuid,
+  parseDomainXml,
+  VirtError,
+} from '@virtkit/core';
 import { blkiotune, cpuset, cputune, memtune } from './cgroup.js';
-import { allValues, esc, lastValue, parseLxcConfig } from './config.js';
+import { allValues, lastValue, parseLxcConfig } from './config.js';
 import { fstabToXml, parseFstabLine } from './fstab.js';
 import { idmapToXml } from './idmap.js';
 import { collectNetworks, networksToXml } from './network.js';
@@ -69,10 +76,6 @@ function capRank(cap: string): number {
   return i < 0 ? CAP_ORDER.length : i;
 }
 
-function randomUuid(): string {
-  return globalThis.crypto.randomUUID();
-}
-
 const indent = (xml: string, pad: string): string =>
   xml
     .split('\n')
@@ -110,7 +113,7 @@ function buildXml(config: string, options: LxcFromNativeOptions): string {
   let fs = '';
   const rootfs = lastValue(entries, 'lxc.rootfs.path', 'lxc.rootfs');
   if (rootfs !== undefined) {
-    fs += `<filesystem type='mount' accessmode='passthrough'>\n  <source dir='${esc(rootfs)}'/>\n  <target dir='/'/>\n</filesystem>\n`;
+    fs += `<filesystem type='mount' accessmode='passthrough'>\n  <source dir='${escapeXml(rootfs)}'/>\n  <target dir='/'/>\n</filesystem>\n`;
   }
   for (const v of allValues(entries, 'lxc.mount.entry')) fs += fstabToXml(parseFstabLine(v));
 
@@ -120,18 +123,18 @@ function buildXml(config: string, options: LxcFromNativeOptions): string {
     consoles += `<console type='pty'>\n  <target type='lxc' port='${i}'/>\n</console>\n`;
 
   const capXml = caps.length
-    ? `<capabilities policy='allow'>\n${caps.map((c) => `  <${esc(c.toLowerCase())} state='off'/>\n`).join('')}</capabilities>\n`
+    ? `<capabilities policy='allow'>\n${caps.map((c) => `  <${escapeXml(c.toLowerCase())} state='off'/>\n`).join('')}</capabilities>\n`
     : "<capabilities policy='allow'/>\n";
 
   return [
     "<domain type='lxc'>\n",
-    `  <name>${esc(name)}</name>\n`,
-    `  <uuid>${esc(options.uuid ?? randomUuid())}</uuid>\n`,
+    `  <name>${escapeXml(name)}</name>\n`,
+    `  <uuid>${escapeXml(options.uuid ?? generateUuid())}</uuid>\n`,
     `  <memory unit='KiB'>${memKiB}</memory>\n`,
     `  <currentMemory unit='KiB'>${memKiB}</currentMemory>\n`,
     indent(mem.xml, '  '),
     indent(blkiotune(entries), '  '),
-    `  <vcpu placement='static'${cs.cpus !== undefined ? ` cpuset='${esc(cs.cpus)}'` : ''}>1</vcpu>\n`,
+    `  <vcpu placement='static'${cs.cpus !== undefined ? ` cpuset='${escapeXml(cs.cpus)}'` : ''}>1</vcpu>\n`,
     indent(cputune(entries), '  '),
     indent(cs.numatune, '  '),
     `  <os>\n    <type${arch ? ` arch='${arch}'` : ''}>exe</type>\n    <init>/sbin/init</init>\n  </os>\n`,
@@ -139,7 +142,7 @@ function buildXml(config: string, options: LxcFromNativeOptions): string {
     `  <features>\n${nets.privnet ? '    <privnet/>\n' : ''}${indent(capXml, '    ')}  </features>\n`,
     "  <clock offset='utc'/>\n",
     '  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>\n',
-    `  <devices>\n    <emulator>${esc(options.emulator ?? '/usr/libexec/libvirt_lxc')}</emulator>\n`,
+    `  <devices>\n    <emulator>${escapeXml(options.emulator ?? '/usr/libexec/libvirt_lxc')}</emulator>\n`,
     indent(fs, '    '),
     indent(nets.interfaces, '    '),
     indent(consoles, '    '),

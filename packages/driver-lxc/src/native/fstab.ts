@@ -1,5 +1,4 @@
-import { VirtError } from '@virtkit/core';
-import { esc } from './config.js';
+import { escapeXml, VirtError } from '@virtkit/core';
 
 /** One `lxc.mount.entry` line: fstab fields. */
 export interface FstabEntry {
@@ -38,10 +37,10 @@ export function fstabToXml(e: FstabEntry): string {
   const ro = e.options.includes('ro') ? '  <readonly/>\n' : '';
   if (e.type === 'tmpfs') {
     const usage = sizeKiB(e.options) ?? 0;
-    return `<filesystem type='ram' accessmode='passthrough'>\n  <source usage='${usage}' units='KiB'/>\n  <target dir='${esc(target)}'/>\n${ro}</filesystem>\n`;
+    return `<filesystem type='ram' accessmode='passthrough'>\n  <source usage='${usage}' units='KiB'/>\n  <target dir='${escapeXml(target)}'/>\n${ro}</filesystem>\n`;
   }
   if (e.options.includes('bind') || e.type === 'none') {
-    return `<filesystem type='mount' accessmode='passthrough'>\n  <source dir='${esc(e.src)}'/>\n  <target dir='${esc(target)}'/>\n${ro}</filesystem>\n`;
+    return `<filesystem type='mount' accessmode='passthrough'>\n  <source dir='${escapeXml(e.src)}'/>\n  <target dir='${escapeXml(target)}'/>\n${ro}</filesystem>\n`;
   }
-  return `<filesystem type='block' accessmode='passthrough'>\n  <source dev='${esc(e.src)}'/>\n  <target dir='${esc(target)}'/>\n${ro}</filesystem>\n`;
+  return `<filesystem type='block' accessmode='passthrough'>\n  <source dev='${escapeXml(e.src)}'/>\n  <target dir='${escapeXml(target)}'/>\n${ro}</filesystem>\n`;
 }

@@ -1,5 +1,5 @@
-import { VirtError } from '@virtkit/core';
-import { esc, type LxcConfigEntry } from './config.js';
+import { escapeXml, VirtError } from '@virtkit/core';
+import type { LxcConfigEntry } from './config.js';
 
 /** One network from `lxc.network.*` (v2) or `lxc.net.N.*` (v3). */
 export interface LxcNetwork {
@@ -90,12 +90,12 @@ export function collectNetworks(entries: LxcConfigEntry[]): LxcNetwork[] {
 function ipXml(net: LxcNetwork, indent: string): string {
   let out = '';
   for (const ip of net.ips) {
-    const prefix = ip.prefix !== undefined ? ` prefix='${esc(ip.prefix)}'` : '';
-    out += `${indent}<ip address='${esc(ip.address)}' family='${ip.family}'${prefix}/>\n`;
+    const prefix = ip.prefix !== undefined ? ` prefix='${escapeXml(ip.prefix)}'` : '';
+    out += `${indent}<ip address='${escapeXml(ip.address)}' family='${ip.family}'${prefix}/>\n`;
   }
   for (const gw of net.gateways) {
     const any = gw.family === 'ipv4' ? '0.0.0.0' : '::';
-    out += `${indent}<route family='${gw.family}' address='${any}' gateway='${esc(gw.gateway)}'/>\n`;
+    out += `${indent}<route family='${gw.family}' address='${any}' gateway='${escapeXml(gw.gateway)}'/>\n`;
   }
   return out;
 }
@@ -122,22 +122,22 @@ export function networksToXml(nets: LxcNetwork[]): {
       any = true;
       const ifType = type === 'macvlan' ? 'direct' : net.link ? 'bridge' : 'ethernet';
       let x = `<interface type='${ifType}'>\n`;
-      if (net.mac) x += `  <mac address='${esc(net.mac)}'/>\n`;
+      if (net.mac) x += `  <mac address='${escapeXml(net.mac)}'/>\n`;
       if (type === 'macvlan') {
         if (!net.link) throw new VirtError('INTERNAL_ERROR', "Missing 'link' attribute for NIC");
-        x += `  <source dev='${esc(net.link)}' mode='${esc(net.macvlanMode ?? 'private')}'/>\n`;
+        x += `  <source dev='${escapeXml(net.link)}' mode='${escapeXml(net.macvlanMode ?? 'private')}'/>\n`;
       } else if (net.link) {
-        x += `  <source bridge='${esc(net.link)}'/>\n`;
+        x += `  <source bridge='${escapeXml(net.link)}'/>\n`;
       }
       x += ipXml(net, '  ');
-      if (net.name) x += `  <guest dev='${esc(net.name)}'/>\n`;
+      if (net.name) x += `  <guest dev='${escapeXml(net.name)}'/>\n`;
       x += `  ${up}\n</interface>\n`;
       interfaces += x;
     } else if (type === 'phys' || type === 'vlan') {
       any = true;
       if (!net.link) throw new VirtError('INTERNAL_ERROR', "Missing 'link' attribute for NIC");
       const dev = type === 'vlan' ? `${net.link}.${net.vlanId ?? ''}` : net.link;
-      hostdevs += `<hostdev mode='capabilities' type='net'>\n  <source>\n    <interface>${esc(dev)}</interface>\n  </source>\n${ipXml(net, '  ')}</hostdev>\n`;
+      hostdevs += `<hostdev mode='capabilities' type='net'>\n  <source>\n    <interface>${escapeXml(dev)}</interface>\n  </source>\n${ipXml(net, '  ')}</hostdev>\n`;
     }
   }
   return { interfaces, hostdevs, privnet: !any && !none };

@@ -1,7 +1,8 @@
-import { access, chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { VirtError } from '@virtkit/core';
+import { errnoCode, VirtError } from '@virtkit/core';
 import { execa } from 'execa';
+import { exists } from '../cgroup/cgroup-io.js';
 
 export const BUSYBOX = '/bin/busybox';
 
@@ -37,11 +38,7 @@ echo CONSOLE-EOF
  * every applet, /etc basics, the usual empty mount points, and TEST_INIT (or `options.init`) as /sbin/init.
  */
 export async function makeBusyboxRootfs(dir: string, options: BusyboxRootfsOptions = {}): Promise<string> {
-  const present = await access(BUSYBOX).then(
-    () => true,
-    () => false,
-  );
-  if (!present) {
+  if (!(await exists(BUSYBOX))) {
     throw new VirtError(
       'OPERATION_INVALID',
       `${BUSYBOX} is missing: install the Debian package busybox-static`,
@@ -73,8 +70,8 @@ export async function makeBusyboxRootfs(dir: string, options: BusyboxRootfsOptio
     if (applet === '' || applet === 'bin/busybox' || applet === 'sbin/init') continue;
     const path = join(dir, applet);
     await mkdir(dirname(path), { recursive: true });
-    await symlink('/bin/busybox', path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
+    await symlink('/bin/busybox', path).catch((error: unknown) => {
+      if (errnoCode(error) !== 'EEXIST') throw error;
     });
   }
   await writeFile(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { escapeXml, generateUuid } from '@virtkit/core';
 
 export interface LxcDomainOptions {
   readonly name: string;
@@ -19,34 +19,25 @@ export interface LxcDomainOptions {
   readonly extraXml?: string;
 }
 
-function esc(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll("'", '&apos;')
-    .replaceAll('"', '&quot;');
-}
-
 /** A minimal valid LXC domain, for tests: `<os><type>exe</type>` with init, a root mount, a pty console. */
 export function lxcDomainXml(options: LxcDomainOptions): string {
   const memory = options.memoryKiB ?? 65536;
   const fs = (source: string, target: string, ro?: boolean) =>
-    `    <filesystem type='mount'><source dir='${esc(source)}'/><target dir='${esc(target)}'/>${ro ? '<readonly/>' : ''}</filesystem>`;
+    `    <filesystem type='mount'><source dir='${escapeXml(source)}'/><target dir='${escapeXml(target)}'/>${ro ? '<readonly/>' : ''}</filesystem>`;
   const map = options.idmap;
   return [
     `<domain type='lxc'>`,
-    `  <name>${esc(options.name)}</name>`,
-    `  <uuid>${options.uuid ?? randomUUID()}</uuid>`,
+    `  <name>${escapeXml(options.name)}</name>`,
+    `  <uuid>${options.uuid ?? generateUuid()}</uuid>`,
     `  <memory unit='KiB'>${memory}</memory>`,
     `  <currentMemory unit='KiB'>${memory}</currentMemory>`,
     `  <vcpu placement='static'>1</vcpu>`,
     '  <os>',
     '    <type>exe</type>',
-    `    <init>${esc(options.init ?? '/sbin/init')}</init>`,
-    ...(options.initArgs ?? []).map((a) => `    <initarg>${esc(a)}</initarg>`),
+    `    <init>${escapeXml(options.init ?? '/sbin/init')}</init>`,
+    ...(options.initArgs ?? []).map((a) => `    <initarg>${escapeXml(a)}</initarg>`),
     ...Object.entries(options.initEnv ?? {}).map(
-      ([k, v]) => `    <initenv name='${esc(k)}'>${esc(v)}</initenv>`,
+      ([k, v]) => `    <initenv name='${escapeXml(k)}'>${escapeXml(v)}</initenv>`,
     ),
     '  </os>',
     ...(map

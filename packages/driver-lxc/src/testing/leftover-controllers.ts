@@ -1,5 +1,6 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from '@virtkit/core';
 
 export interface FoundController {
   pid: number;
@@ -30,13 +31,10 @@ export async function findControllers(runDirPrefix = '/'): Promise<FoundControll
   return found;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** The controllers of `controllers` that still run. */
+async function stillRunning(controllers: readonly FoundController[]): Promise<FoundController[]> {
+  const alive = await Promise.all(controllers.map((c) => isProcessAlive(c.pid)));
+  return controllers.filter((_, i) => alive[i]);
 }
 
 /**
@@ -52,8 +50,8 @@ export async function killLeftoverControllers(runDirPrefix: string, timeoutMs = 
     } catch {}
   }
   const deadline = Date.now() + timeoutMs;
-  while (controllers.some((c) => alive(c.pid)) && Date.now() < deadline) await sleep(50);
-  for (const { pid } of controllers.filter((c) => alive(c.pid))) {
+  while ((await stillRunning(controllers)).length > 0 && Date.now() < deadline) await sleep(50);
+  for (const { pid } of await stillRunning(controllers)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {}

@@ -1,6 +1,7 @@
 import type { DomainDef } from '@virtkit/core';
 import { findMachine, type QemuCaps } from '../caps/index.js';
 import { postParseForQemu } from '../define/index.js';
+import { accelOf, machineOf } from '../define/machine.js';
 import { audioArgs } from './audio.js';
 import { balloonArgs } from './balloon.js';
 import { bootArgs } from './boot.js';
@@ -121,7 +122,6 @@ export function buildQemuArgv(
   caps: QemuCaps,
   host: ArgvHostContext = DEFAULT_HOST_CONTEXT,
 ): QemuCommand {
-  const machineName = inputDef.os.machine ?? caps.machines.find((m) => m.isDefault)?.name ?? 'pc';
   const def = withSortedDisks(
     postParseForQemu(inputDef, caps, {
       newDomain: true,
@@ -131,8 +131,9 @@ export function buildQemuArgv(
     }),
   );
   const domainDir = `${host.libDir}/domain-${shortDomainName(host.id, def.name)}`;
-  const accel = def.type === 'kvm' ? 'kvm' : 'tcg';
-  const machine = findMachine(caps, accel, machineName);
+  // Post-parse has filled in the machine its addresses were assigned for.
+  const machineName = machineOf(def, caps);
+  const machine = findMachine(caps, accelOf(def), machineName);
   const ctx: ArgvContext = {
     def,
     caps,

@@ -1,4 +1,4 @@
-import type { DomainDef, XmlElement } from '@virtkit/core';
+import { childElement, childElements, type DomainDef } from '@virtkit/core';
 
 /** The parts of a QEMU firmware descriptor (docs/interop/firmware.json) selection looks at. */
 export interface FirmwareDescriptor {
@@ -62,10 +62,6 @@ export function globMatch(pattern: string, value: string): boolean {
   return re.test(value);
 }
 
-function child(el: XmlElement | undefined, name: string): XmlElement[] {
-  return (el?.children ?? []).filter((c): c is XmlElement => typeof c !== 'string' && c.name === name);
-}
-
 /** Whether a descriptor satisfies everything the domain asks of its firmware. */
 export function satisfies(desc: FirmwareDescriptor, def: DomainDef, machine: string): boolean {
   const { os } = def;
@@ -86,10 +82,9 @@ export function satisfies(desc: FirmwareDescriptor, def: DomainDef, machine: str
     desc.device !== 'flash' || desc.executable.format === loaderFormat,
     desc.nvramTemplate === undefined || desc.nvramTemplate.format === nvramFormat,
     smm?.attrs.state !== 'off' || !has('requires-smm'),
-    ...child(
-      child(os.rest ? { name: 'os', attrs: {}, children: os.rest.children } : undefined, 'firmware')[0],
-      'feature',
-    ).map((f) => has(f.attrs.name ?? '') === (f.attrs.enabled === 'yes')),
+    ...childElements(childElement(os.rest, 'firmware'), 'feature').map(
+      (f) => has(f.attrs.name ?? '') === (f.attrs.enabled === 'yes'),
+    ),
   ];
   return checks.every(Boolean);
 }

@@ -1,4 +1,4 @@
-import type { InterfaceDef, XmlElement } from '@virtkit/core';
+import { childElement, type InterfaceDef, type XmlElement } from '@virtkit/core';
 import { driverAttrs } from './virtio-options.js';
 
 /** Interface types whose backend is a host tap device (libvirt's qemuBuildInterfaceConnect). */
@@ -6,12 +6,7 @@ export const TAP_TYPES: ReadonlySet<string> = new Set(['ethernet', 'bridge', 'ne
 
 /** The first child element `name` of an interface. */
 export function interfaceChild(net: InterfaceDef, name: string): XmlElement | undefined {
-  return net.rest?.children.find((c) => c.name === name);
-}
-
-/** The first child element `name` of an element inside an interface (`<tune><sndbuf>`, …). */
-export function childElement(el: XmlElement | undefined, name: string): XmlElement | undefined {
-  return el?.children.find((c): c is XmlElement => typeof c !== 'string' && c.name === name);
+  return childElement(net.rest, name);
 }
 
 /** `<driver queues=N>`: 0 when absent, as libvirt stores it. */

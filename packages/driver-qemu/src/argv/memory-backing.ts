@@ -1,4 +1,4 @@
-import { type DomainDef, toKiB, type XmlElement } from '@virtkit/core';
+import { childElement, childElements, type DomainDef, toKiB } from '@virtkit/core';
 import { parseNodeSet } from './node-set.js';
 import { unsupported } from './unsupported.js';
 
@@ -28,20 +28,16 @@ export interface NumaTuneRule {
   placement?: string;
 }
 
-function elementsOf(parent: XmlElement | undefined, name: string): XmlElement[] {
-  return (parent?.children ?? []).filter((c): c is XmlElement => typeof c !== 'string' && c.name === name);
-}
-
-const topLevel = (def: DomainDef, name: string) => def.rest?.children.find((c) => c.name === name);
+const topLevel = (def: DomainDef, name: string) => childElement(def.rest, name);
 
 export function memoryBacking(def: DomainDef): MemoryBacking {
   const el = topLevel(def, 'memoryBacking');
-  const one = (name: string) => elementsOf(el, name)[0];
+  const one = (name: string) => childElement(el, name);
   const hugepages = one('hugepages');
   const allocation = one('allocation')?.attrs;
   return {
     hugepages: hugepages !== undefined,
-    pages: elementsOf(hugepages, 'page').map(({ attrs }) => ({
+    pages: childElements(hugepages, 'page').map(({ attrs }) => ({
       sizeKiB: toKiB(Number(attrs.size), attrs.unit ?? 'KiB'),
       ...(attrs.nodeset !== undefined && { nodes: parseNodeSet(attrs.nodeset) }),
     })),
@@ -64,10 +60,12 @@ function tuneRule(attrs: Record<string, string>): NumaTuneRule {
 
 export function numaTune(def: DomainDef): NumaTune {
   const el = topLevel(def, 'numatune');
-  const memory = elementsOf(el, 'memory')[0];
+  const memory = childElement(el, 'memory');
   return {
     ...(memory && { memory: tuneRule(memory.attrs) }),
-    memnodes: new Map(elementsOf(el, 'memnode').map(({ attrs }) => [Number(attrs.cellid), tuneRule(attrs)])),
+    memnodes: new Map(
+      childElements(el, 'memnode').map(({ attrs }) => [Number(attrs.cellid), tuneRule(attrs)]),
+    ),
   };
 }
 
@@ -85,8 +83,8 @@ const ALIGN_KIB = 1024;
 export const alignKiB = (kib: number): number => Math.ceil(kib / ALIGN_KIB) * ALIGN_KIB;
 
 export function numaCells(def: DomainDef): NumaCell[] {
-  const numa = def.cpu?.rest?.children.find((c) => c.name === 'numa');
-  return elementsOf(numa, 'cell').map(({ attrs }, index) => ({
+  const numa = childElement(def.cpu?.rest, 'numa');
+  return childElements(numa, 'cell').map(({ attrs }, index) => ({
     id: attrs.id === undefined ? index : Number(attrs.id),
     cpus: attrs.cpus === undefined ? [] : parseNodeSet(attrs.cpus),
     memoryKiB: alignKiB(toKiB(Number(attrs.memory), attrs.unit ?? 'KiB')),

@@ -1,11 +1,5 @@
-import type { InterfaceDef } from '@virtkit/core';
-import {
-  childElement,
-  interfaceChild,
-  interfaceQueues,
-  TAP_TYPES,
-  usesVhostNet,
-} from './interface-driver.js';
+import { childElement, type InterfaceDef } from '@virtkit/core';
+import { interfaceChild, interfaceQueues, TAP_TYPES, usesVhostNet } from './interface-driver.js';
 import { formatJson, formatKeyValue, type OptionProps } from './option-syntax.js';
 import type { ArgvContext, TapBackend } from './qemu-command.js';
 import { unsupported } from './unsupported.js';

@@ -1,5 +1,5 @@
-import type { InterfaceDef } from '@virtkit/core';
-import { childElement, interfaceChild, interfaceQueues, isVirtioNic, nicModel } from './interface-driver.js';
+import { childElement, type InterfaceDef } from '@virtkit/core';
+import { interfaceChild, interfaceQueues, isVirtioNic, nicModel } from './interface-driver.js';
 import type { OptionProps } from './option-syntax.js';
 import type { PciAddress } from './qemu-command.js';
 import { pciDeviceProps } from './qemu-command.js';

@@ -1,5 +1,6 @@
 import {
   type DomainCapabilitiesOptions,
+  errnoText,
   HOST_ARCH,
   readHostFacts,
   VIRT_TYPES,
@@ -8,8 +9,6 @@ import {
 } from '@virtkit/core';
 import { resolveEmulator } from '../capabilities-source.js';
 import { findMachine, type QemuCaps } from '../caps/index.js';
-
-import { errnoText } from '../process/errno-text.js';
 import { domainCapsXml } from './domain-caps.js';
 import { writeIndented } from './element.js';
 import { loadFirmwareDescriptors } from './firmware-descriptors.js';

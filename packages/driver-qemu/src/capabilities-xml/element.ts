@@ -1,21 +1,12 @@
-import { writeXml, type XmlElement } from '@virtkit/core';
+import { element, writeXml, type XmlElement } from '@virtkit/core';
 
-type Child = XmlElement | string | false | undefined;
-
-/** An element with its attributes (undefined ones left out) and children (falsy ones left out). */
+/** Core's `element`, children listed inline: undefined attributes and false/undefined children left out. */
 export function el(
   name: string,
   attrs: Record<string, string | number | undefined> = {},
-  ...children: Child[]
+  ...children: (XmlElement | string | false | undefined)[]
 ): XmlElement {
-  const defined = Object.entries(attrs).filter(
-    (entry): entry is [string, string | number] => entry[1] !== undefined,
-  );
-  return {
-    name,
-    attrs: Object.fromEntries(defined.map(([k, v]) => [k, String(v)])),
-    children: children.filter((c): c is XmlElement | string => c !== false && c !== undefined),
-  };
+  return element(name, attrs, children);
 }
 
 /** libvirt's `<enum name=…>` of allowed values. */
@@ -24,9 +15,9 @@ export function enumOf(name: string, values: readonly string[]): XmlElement {
 }
 
 /** An element written as libvirt writes it, each line indented by `indent` spaces. */
-export function writeIndented(element: XmlElement, indent: number): string {
+export function writeIndented(node: XmlElement, indent: number): string {
   const pad = ' '.repeat(indent);
-  return writeXml(element)
+  return writeXml(node)
     .split('\n')
     .map((line) => (line === '' ? line : `${pad}${line}`))
     .join('\n');

@@ -1,5 +1,6 @@
 import {
   type ChardevDef,
+  childElement,
   type DeviceDef,
   type DiskDef,
   type DomainDef,
@@ -9,7 +10,6 @@ import {
 } from '@virtkit/core';
 import { unsupported } from '../argv/unsupported.js';
 import { isQ35 } from './machine.js';
-import { childOf } from './xml-parts.js';
 
 /** What the device checks need beyond the device itself. */
 export interface DeviceCheckContext {
@@ -35,7 +35,7 @@ function checkDisk(disk: DiskDef): void {
   if (format === undefined) return;
   const problem = BAD_DISK_FORMATS[format];
   if (problem) throw unsupported(problem);
-  const encrypted = childOf(disk.source?.rest, 'encryption') ?? childOf(disk.rest, 'encryption');
+  const encrypted = childElement(disk.source?.rest, 'encryption') ?? childElement(disk.rest, 'encryption');
   // librbd decrypts inside the storage layer, below any image format.
   if (encrypted && encrypted.attrs.engine !== 'librbd' && !ENCRYPTABLE_FORMATS.includes(format)) {
     throw unsupported("encryption is supported only with 'raw' and 'qcow2' image format");
@@ -56,7 +56,7 @@ const X86_SERIAL_MODELS: Record<string, string> = {
 
 function checkSerial(serial: ChardevDef): void {
   const type = serial.target?.type;
-  const model = childOf(serial.target?.rest, 'model')?.attrs.name;
+  const model = childElement(serial.target?.rest, 'model')?.attrs.name;
   if (type === undefined || model === undefined || X86_SERIAL_MODELS[type] === model) return;
   throw unsupported(
     `Serial device with target type '${type}' and target model '${model}' not compatible with guest architecture or machine type`,
@@ -107,7 +107,7 @@ function checkHostdev(hostdev: GenericDeviceDef): void {
 }
 
 function checkTpm(tpm: GenericDeviceDef, ctx: DeviceCheckContext): void {
-  const backend = childOf(tpm.element, 'backend');
+  const backend = childElement(tpm.element, 'backend');
   const version = backend?.attrs.version;
   if (backend?.attrs.type !== 'emulator' || version === undefined || ctx.swtpmVersions === undefined) return;
   if (!ctx.swtpmVersions.includes(version)) throw unsupported(`TPM version '${version}' is not supported`);

@@ -1,9 +1,9 @@
-import { type DomainDef, toKiB, VirtError, type XmlElement } from '@virtkit/core';
+import { childElement, type DomainDef, toKiB, VirtError, type XmlElement } from '@virtkit/core';
 import { unsupported } from '../argv/unsupported.js';
 import type { QemuCaps } from '../caps/index.js';
 import { isQ35 } from './machine.js';
 import { validateQemuDevices } from './validate-devices.js';
-import { childOf, textOf } from './xml-parts.js';
+import { textOf } from './xml-parts.js';
 
 export interface QemuValidateOptions {
   /** TPM versions the host's swtpm supports; undefined when unknown (not checked). */
@@ -30,7 +30,7 @@ function checkArch(def: DomainDef, caps: QemuCaps): void {
 
 /** SMM's TSEG size is a q35 property and QEMU takes it in whole MiB. */
 function checkTseg(def: DomainDef, machine: string): void {
-  const tseg = childOf(feature(def, 'smm'), 'tseg');
+  const tseg = childElement(feature(def, 'smm'), 'tseg');
   if (!tseg) return;
   if (!isQ35(machine)) throw unsupported('SMM TSEG is only supported with q35 machine type');
   if (toKiB(Number(textOf(tseg)), tseg.attrs.unit ?? 'MiB') % 1024 !== 0) {

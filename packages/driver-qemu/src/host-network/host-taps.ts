@@ -112,21 +112,3 @@ export async function releaseHostNetwork(runDir: string): Promise<void> {
   const text = await readFile(join(runDir, TAPS_FILE), 'utf8').catch(() => '[]');
   await deleteTaps(JSON.parse(text) as string[]);
 }
-
-/**
- * Prepares the host network of `def`, then builds from it (the launcher's argv); the taps are
- * deleted again if building fails.
- */
-export async function withHostNetwork<T>(
-  def: DomainDef,
-  runDir: string,
-  build: (network: HostNetwork) => T,
-): Promise<T> {
-  const network = await prepareHostNetwork(def, runDir);
-  try {
-    return build(network);
-  } catch (error) {
-    await releaseHostNetwork(runDir);
-    throw error;
-  }
-}

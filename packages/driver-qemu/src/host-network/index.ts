@@ -1,2 +1,2 @@
-export { type HostNetwork, prepareHostNetwork, releaseHostNetwork, withHostNetwork } from './host-taps.js';
+export { type HostNetwork, prepareHostNetwork, releaseHostNetwork } from './host-taps.js';
 export { checkTapName } from './tap-name.js';

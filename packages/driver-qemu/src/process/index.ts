@@ -1,4 +1,4 @@
-export { type KillOptions, type KillOutcome, killProcess, signalProcess } from './kill.js';
+export { type KillOptions, type KillOutcome, killProcess, signalProcess } from '@virtkit/core';
 export { type LaunchedProcess, type LaunchOptions, launchDetached } from './launch.js';
 export { isQemuWithMonitor } from './liveness.js';
 export { type WaitForMonitorOptions, waitForMonitorSocket } from './monitor-socket.js';

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
-import { VirtError } from '@virtkit/core';
-import { errnoText } from './errno-text.js';
+import { errnoText, VirtError } from '@virtkit/core';
 import { writePidfile } from './pidfile.js';
 
 export interface LaunchOptions {

@@ -1,5 +1,4 @@
-import { VirtError } from '@virtkit/core';
-import { errnoText } from '../process/errno-text.js';
+import { errnoText, VirtError } from '@virtkit/core';
 import type { QmpErrorBody } from './qmp-types.js';
 
 /**

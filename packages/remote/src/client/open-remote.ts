@@ -8,6 +8,7 @@ import {
   REMOTE_PROC_CONNECT_OPEN,
   REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
 } from '../generated/remote-protocol.js';
+import { CONNECT_RO, FEATURE_PROGRAM_KEEPALIVE } from '../wire/flags.js';
 import { remoteCaller } from './remote-call.js';
 import { RemoteConnection } from './remote-connection.js';
 import { RemoteEvents } from './remote-events.js';
@@ -20,11 +21,6 @@ export interface RemoteDriverOptions {
   /** The daemon to start when nobody listens on the unix socket at `path`; undefined: none. */
   daemonFor?(path: string): DaemonCommand | undefined;
 }
-
-/** virConnectFlags' VIR_CONNECT_RO, as CONNECT_OPEN carries it. */
-const CONNECT_RO = 1;
-/** VIR_DRV_FEATURE_PROGRAM_KEEPALIVE: the server answers keepalive PINGs. */
-const FEATURE_PROGRAM_KEEPALIVE = 10;
 
 /**
  * Opens a remote connection as libvirt's doRemoteOpen: transport, authentication

@@ -24,21 +24,20 @@ import {
   type XmlDescOptions,
 } from '@virtkit/core';
 import * as P from '../generated/remote-protocol.js';
-import { REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION } from '../wire/index.js';
-import { encodeXdr } from '../xdr/index.js';
-import { fromWireDomain, toWireDomain, uuidToBytes } from './domain-wire.js';
+import { domainFromWire, domainToWire, uuidToBytes } from '../wire/domain.js';
 import {
   CONSOLE_FLAGS,
   CREATE_FLAGS,
   DEFINE_FLAGS,
   DESTROY_FLAGS,
   LIST_FLAGS,
-  shutdownFlags,
-  toFlags,
   UNDEFINE_FLAGS,
   VCPU_FLAGS,
   XML_FLAGS,
-} from './option-flags.js';
+} from '../wire/flags.js';
+import { REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION } from '../wire/index.js';
+import { encodeXdr } from '../xdr/index.js';
+import { shutdownFlags, toFlags } from './option-flags.js';
 import type { RemoteCall } from './remote-call.js';
 import type { RemoteEvents } from './remote-events.js';
 import type { RpcClient } from './rpc-client.js';
@@ -91,14 +90,14 @@ export class RemoteConnection implements DriverConnection {
         flags,
       });
     const uuidsWith = async (flags: number) =>
-      new Set((await list(flags)).domains.map((dom) => fromWireDomain(dom).uuid));
+      new Set((await list(flags)).domains.map((dom) => domainFromWire(dom).uuid));
     const [all, persistent, autostart, managedSave] = await Promise.all([
       list(0),
-      uuidsWith(LIST_FLAGS.persistent),
-      uuidsWith(LIST_FLAGS.autostart),
-      uuidsWith(LIST_FLAGS.managedSave),
+      uuidsWith(LIST_FLAGS.persistent.on),
+      uuidsWith(LIST_FLAGS.autostart.on),
+      uuidsWith(LIST_FLAGS.managedSave.on),
     ]);
-    const domains = all.domains.map(fromWireDomain);
+    const domains = all.domains.map(domainFromWire);
     const states = await Promise.all(domains.map((domain) => this.getState(domain)));
     return domains.map((domain, index) => ({
       domain,
@@ -117,13 +116,13 @@ export class RemoteConnection implements DriverConnection {
         : 'uuid' in key
           ? await this.#call<DomainRet>(P.REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, { uuid: uuidToBytes(key.uuid) })
           : await this.#call<DomainRet>(P.REMOTE_PROC_DOMAIN_LOOKUP_BY_ID, { id: key.id });
-    return fromWireDomain(ret.dom);
+    return domainFromWire(ret.dom);
   }
 
   async defineXml(xml: string, options: DefineOptions): Promise<DomainRef> {
     const flags = toFlags(DEFINE_FLAGS, options);
     const ret = await this.#call<DomainRet>(P.REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, { xml, flags });
-    return fromWireDomain(ret.dom);
+    return domainFromWire(ret.dom);
   }
 
   undefine(domain: DomainRef, options: UndefineOptions): Promise<void> {
@@ -134,16 +133,16 @@ export class RemoteConnection implements DriverConnection {
   async createXml(xml: string, options: CreateOptions): Promise<DomainRef> {
     const flags = toFlags(CREATE_FLAGS, options);
     const ret = await this.#call<DomainRet>(P.REMOTE_PROC_DOMAIN_CREATE_XML, { xml_desc: xml, flags });
-    return fromWireDomain(ret.dom);
+    return domainFromWire(ret.dom);
   }
 
   async start(domain: DomainRef, options: StartOptions): Promise<DomainRef> {
     const flags = toFlags(CREATE_FLAGS, options);
     const ret = await this.#call<DomainRet>(P.REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, {
-      dom: toWireDomain(domain),
+      dom: domainToWire(domain),
       flags,
     });
-    return fromWireDomain(ret.dom);
+    return domainFromWire(ret.dom);
   }
 
   shutdown(domain: DomainRef, options: ShutdownOptions): Promise<void> {
@@ -262,7 +261,7 @@ export class RemoteConnection implements DriverConnection {
   /** virDomainOpenConsole: the reply opens a stream on the call's serial, read and written both ways. */
   openConsole(domain: DomainRef, options: ConsoleOptions): Promise<Duplex> {
     const args: P.RemoteDomainOpenConsoleArgs = {
-      dom: toWireDomain(domain),
+      dom: domainToWire(domain),
       dev_name: options.devName ?? null,
       flags: toFlags<Pick<ConsoleOptions, 'force' | 'safe'>>(CONSOLE_FLAGS, options),
     };
@@ -363,7 +362,7 @@ export class RemoteConnection implements DriverConnection {
 
   /** A procedure whose args are the domain plus `rest`. */
   #domainCall<R = void>(proc: number, domain: DomainRef, rest: Record<string, unknown> = {}): Promise<R> {
-    return this.#call<R>(proc, { dom: toWireDomain(domain), ...rest });
+    return this.#call<R>(proc, { dom: domainToWire(domain), ...rest });
   }
 }
 

@@ -9,9 +9,9 @@ import {
   type SubscribeFilter,
 } from '@virtkit/core';
 import * as P from '../generated/remote-protocol.js';
+import { domainFromWire, uuidToBytes, type WireDomain } from '../wire/domain.js';
 import type { MessageHeader } from '../wire/index.js';
 import { decodeXdr } from '../xdr/index.js';
-import { fromWireDomain, uuidToBytes, type WireDomain } from './domain-wire.js';
 import type { RemoteCall } from './remote-call.js';
 
 /**
@@ -161,7 +161,7 @@ export class RemoteEvents {
     if (registration?.entry !== entry) return;
     const payload = entry.payload(message);
     if (!payload) return;
-    const event = { ...payload, domain: fromWireDomain(message.dom) } as DomainEvent;
+    const event = { ...payload, domain: domainFromWire(message.dom) } as DomainEvent;
     for (const { listener } of [...registration.subscribers]) {
       // As core's bus: a throwing listener must not starve the others, nor break the reader.
       try {

@@ -1,37 +1,17 @@
 import { Duplex } from 'node:stream';
 import type { VirtError } from '@virtkit/core';
-import { RemoteError } from '../generated/remote-protocol.js';
 import {
-  errorFromWire,
+  errorFromBody,
   MessageStatus,
   type StreamId,
   streamDataPackets,
   streamPacket,
 } from '../wire/index.js';
-import { decodeXdr } from '../xdr/index.js';
-
-/** What the RPC client hands a stream: the packets of its serial, and the connection's end. */
-export interface StreamEndpoint {
-  /** A STREAM packet of this serial. */
-  receive(status: number, body: Uint8Array): void;
-  /** A REPLY of this serial with no call waiting: the server's answer to an abort or a finish. */
-  replied(status: number, body: Uint8Array): void;
-  /** The connection is gone. */
-  connectionClosed(error: VirtError): void;
-}
 
 /** How a stream reaches the wire: write a packet, and let go of its serial. */
 export interface StreamLink {
   write(packet: Uint8Array): void;
   release(): void;
-}
-
-function decodeError(body: Uint8Array): Error {
-  try {
-    return errorFromWire(decodeXdr(RemoteError, body));
-  } catch (error) {
-    return error as Error;
-  }
 }
 
 /**
@@ -41,7 +21,7 @@ function decodeError(body: Uint8Array): Error {
  * unrequested OK) is the end of the data and its ERROR fails the stream with the server's error. A stream whose data ended
  * finishes its own side too, as virsh's console does when the guest's side closes.
  */
-export class RemoteStream extends Duplex implements StreamEndpoint {
+export class RemoteStream extends Duplex {
   readonly #id: StreamId;
   readonly #link: StreamLink;
   #finished: ((error?: Error | null) => void) | undefined;
@@ -65,7 +45,7 @@ export class RemoteStream extends Duplex implements StreamEndpoint {
       else this.#endData();
     } else {
       this.#settle();
-      this.#fail(decodeError(body));
+      this.#fail(errorFromBody(body));
     }
   }
 
@@ -74,7 +54,7 @@ export class RemoteStream extends Duplex implements StreamEndpoint {
       const finished = this.#finished;
       this.#finished = undefined;
       this.#settle();
-      finished(decodeError(body));
+      finished(errorFromBody(body));
     }
   }
 

@@ -1,9 +1,8 @@
 import type { Duplex } from 'node:stream';
 import { VirtError } from '@virtkit/core';
-import { RemoteError } from '../generated/remote-protocol.js';
 import {
   encodePacket,
-  errorFromWire,
+  errorFromBody,
   isKeepalive,
   KEEPALIVE_PROC_PING,
   keepalivePing,
@@ -14,7 +13,6 @@ import {
   type Packet,
   PacketDecoder,
 } from '../wire/index.js';
-import { decodeXdr } from '../xdr/index.js';
 import { RemoteStream } from './remote-stream.js';
 
 /** A message the server sent without being asked: an event (type MESSAGE). */
@@ -196,17 +194,7 @@ export class RpcClient {
     if (header.type !== MessageType.REPLY || !pending) return;
     this.#pending.delete(header.serial);
     if (header.status === MessageStatus.OK) pending.resolve(body);
-    else pending.reject(this.#replyError(body));
-  }
-
-  #replyError(body: Uint8Array): VirtError {
-    try {
-      return errorFromWire(decodeXdr(RemoteError, body));
-    } catch (error) {
-      return error instanceof VirtError
-        ? error
-        : new VirtError('RPC', 'Unable to decode message payload', { domain: 'RPC' });
-    }
+    else pending.reject(errorFromBody(body));
   }
 
   #shutdown(error: VirtError | undefined): void {

@@ -12,6 +12,7 @@ import {
   packageFor,
   parseUri,
   REMOTE,
+  STATEFUL_SCHEMES,
   VirtError,
   type VirtUri,
 } from '@virtkit/core';
@@ -31,12 +32,6 @@ export interface DriverHubOptions {
   env?: Env;
   log?: Logger;
 }
-
-/**
- * Drivers that manage guests (monitors, reconnect, a lock on their state directory): the daemon
- * opens each of their URIs once and shares it, as libvirtd initialises its stateful drivers once.
- */
-const STATEFUL_SCHEMES = new Set(['qemu', 'lxc']);
 
 interface Shared {
   readonly connection: DriverConnection;
@@ -69,26 +64,18 @@ export class DriverHub {
     const key = driverKeyFor(uri);
     // The daemon serves its own drivers; relaying to yet another daemon is not its job.
     if (key === REMOTE) throw new VirtError('NO_CONNECT', text);
-    const redirected = this.#options.redirect?.(uri);
-    const openUri = redirected === undefined ? uri : parseUri(redirected);
+    const { openUri, asked } = this.#redirect(uri);
     if (!STATEFUL_SCHEMES.has(uri.scheme)) {
       const events = new EventBus();
       const connection = await (await this.#driverFor(key, text)).open(
         openUri,
         this.#context(events, readonly),
       );
-      return new Connection(
-        viewOf(connection, redirected === undefined ? undefined : uri, connection.close),
-        {
-          uri,
-          readonly,
-          events,
-        },
-      );
+      return new Connection(viewOf(connection, asked, connection.close), { uri, readonly, events });
     }
     const shared = await this.#openShared(key, text, openUri);
     return new Connection(
-      viewOf(shared.connection, redirected === undefined ? undefined : uri, async () => {}),
+      viewOf(shared.connection, asked, async () => {}),
       {
         uri,
         readonly,
@@ -104,8 +91,7 @@ export class DriverHub {
   async preopen(name: string): Promise<void> {
     const uri = parseUri(name);
     if (!STATEFUL_SCHEMES.has(uri.scheme)) return;
-    const redirected = this.#options.redirect?.(uri);
-    await this.#openShared(driverKeyFor(uri), name, redirected === undefined ? uri : parseUri(redirected));
+    await this.#openShared(driverKeyFor(uri), name, this.#redirect(uri).openUri);
   }
 
   /** Whether a stateful driver has a running guest: libvirtd's shutdown inhibitor for --timeout. */
@@ -128,6 +114,14 @@ export class DriverHub {
         this.#log.log('error', `closing a driver failed: ${(error as Error).message}`);
       });
     }
+  }
+
+  /** The URI to open for `uri`, and when that is a redirect, the URI the client asked for. */
+  #redirect(uri: VirtUri): { openUri: VirtUri; asked: VirtUri | undefined } {
+    const redirected = this.#options.redirect?.(uri);
+    return redirected === undefined
+      ? { openUri: uri, asked: undefined }
+      : { openUri: parseUri(redirected), asked: uri };
   }
 
   #openShared(key: string, text: string, openUri: VirtUri): Promise<Shared> {

@@ -1,7 +1,7 @@
 import { type DomainEvent, type DomainEventId, lifecycleNumbers } from '@virtkit/core';
 import * as P from '../generated/remote-protocol.js';
+import { domainToWire } from '../wire/domain.js';
 import { encodeXdr } from '../xdr/index.js';
-import { domainToWire } from './wire-domain.js';
 
 const WATCHDOG_ACTIONS = ['none', 'pause', 'reset', 'poweroff', 'shutdown', 'debug', 'inject-nmi'];
 

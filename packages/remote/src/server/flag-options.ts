@@ -1,9 +1,5 @@
 import { VirtError } from '@virtkit/core';
-
-type BooleanKey<T> = { [K in keyof T]-?: NonNullable<T[K]> extends boolean ? K : never }[keyof T];
-
-/** One flag bit of a libvirt API and the boolean option it turns on. */
-export type FlagTable<T> = readonly (readonly [bit: number, option: BooleanKey<T>])[];
+import type { FlagTable } from '../wire/flags.js';
 
 /** Refuses bits outside `known` as libvirt's virCheckFlags does, naming the API. */
 export function checkFlags(flags: number, known: number, api: string): void {
@@ -17,12 +13,13 @@ export function checkFlags(flags: number, known: number, api: string): void {
 
 /** Turns an API's flags into core's options; unknown bits are refused. */
 export function optionsFromFlags<T extends object>(flags: number, table: FlagTable<T>, api: string): T {
+  const bits = Object.entries(table) as [keyof T & string, number][];
   checkFlags(
     flags,
-    table.reduce((known, [bit]) => known | bit, 0),
+    bits.reduce((known, [, bit]) => known | bit, 0),
     api,
   );
-  const options: Partial<Record<BooleanKey<T>, boolean>> = {};
-  for (const [bit, option] of table) if (flags & bit) options[option] = true;
+  const options: Partial<Record<keyof T & string, boolean>> = {};
+  for (const [option, bit] of bits) if (flags & bit) options[option] = true;
   return options as T;
 }

@@ -1,9 +1,9 @@
 import type { Duplex } from 'node:stream';
 import { isVirtError, VirtError } from '@virtkit/core';
-import { REMOTE_PROCEDURES, RemoteError } from '../generated/remote-protocol.js';
+import { REMOTE_PROCEDURES } from '../generated/remote-protocol.js';
 import {
   encodePacket,
-  errorToWire,
+  errorBody,
   isKeepalive,
   KEEPALIVE_PROC_PING,
   keepalivePing,
@@ -16,7 +16,7 @@ import {
   REMOTE_PROGRAM,
   REMOTE_PROTOCOL_VERSION,
 } from '../wire/index.js';
-import { decodeXdr, encodeXdr } from '../xdr/index.js';
+import { decodeXdr, encodeXdr, type ProcedureInfo } from '../xdr/index.js';
 import { ClientSession } from './client-session.js';
 import type { DriverHub } from './driver-hub.js';
 import { KeepaliveMonitor, type KeepaliveSettings, SERVER_KEEPALIVE } from './keepalive-monitor.js';
@@ -108,14 +108,14 @@ export function serveClient(stream: Duplex, options: ServeClientOptions): Promis
     if (!isVirtError(error))
       log.log('error', `procedure ${header.proc} failed: ${(error as Error)?.stack ?? error}`);
     else log.log('debug', `procedure ${header.proc} failed: ${error.message}${causeOf(error)}`);
-    reply(header, MessageStatus.ERROR, encodeXdr(RemoteError, errorToWire(error)));
+    reply(header, MessageStatus.ERROR, errorBody(error));
   };
 
   async function call({ header, body }: Packet): Promise<void> {
-    const info = REMOTE_PROCEDURES.get(header.proc);
+    // refusal() let only the remote program's own procedures through.
+    const info = REMOTE_PROCEDURES.get(header.proc) as ProcedureInfo;
     const handler = REMOTE_HANDLERS.get(header.proc);
     try {
-      if (!info) throw rpcError(`unknown procedure: ${header.proc}`);
       const args = info.args ? decodeXdr(info.args, body) : undefined;
       const result = await (handler ? handler(session, args) : unsupportedProcedure(session, info.name));
       if (result instanceof StreamReply) {

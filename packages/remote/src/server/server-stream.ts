@@ -1,16 +1,14 @@
 import type { Duplex } from 'node:stream';
 import { VirtError } from '@virtkit/core';
-import { RemoteError } from '../generated/remote-protocol.js';
 import {
   encodePacket,
-  errorToWire,
+  errorBody,
   MessageStatus,
   MessageType,
   type StreamId,
   streamDataPackets,
   streamPacket,
 } from '../wire/index.js';
-import { encodeXdr } from '../xdr/index.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -124,17 +122,12 @@ export class ServerStream {
     if (this.#sendDone || this.#closed) return;
     this.#sendDone = true;
     this.#log.log('debug', `stream ${this.#id.serial} failed: ${error.message}`);
-    this.#output.write(
-      streamPacket(this.#id, MessageStatus.ERROR, encodeXdr(RemoteError, errorToWire(error))),
-    );
+    this.#output.write(streamPacket(this.#id, MessageStatus.ERROR, errorBody(error)));
   };
 
   #replyError(error: VirtError): void {
     this.#output.write(
-      encodePacket(
-        { ...this.#id, type: MessageType.REPLY, status: MessageStatus.ERROR },
-        encodeXdr(RemoteError, errorToWire(error)),
-      ),
+      encodePacket({ ...this.#id, type: MessageType.REPLY, status: MessageStatus.ERROR }, errorBody(error)),
     );
   }
 

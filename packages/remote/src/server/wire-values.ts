@@ -1,5 +1,3 @@
-import { DOMAIN_STATES, type DomainState, STATE_REASONS } from '@virtkit/core';
-
 /** A C string's bytes as XDR `char`s (signed, as rpcgen's xdr_char). */
 function signedChars(bytes: Uint8Array): number[] {
   return [...bytes].map((byte) => (byte > 127 ? byte - 256 : byte));
@@ -15,16 +13,6 @@ export function fixedCString(text: string, size: number): number[] {
   const bytes = Buffer.alloc(size);
   Buffer.from(text, 'utf8').copy(bytes, 0, 0, size - 1);
   return signedChars(bytes);
-}
-
-/** virDomainState's number. */
-export function stateNumber(state: DomainState): number {
-  return DOMAIN_STATES.indexOf(state);
-}
-
-/** The state's reason number (virDomain<State>Reason). */
-export function reasonNumber(state: DomainState, reason: string): number {
-  return (STATE_REASONS[state] as readonly string[]).indexOf(reason);
 }
 
 /** libvirt's int booleans. */

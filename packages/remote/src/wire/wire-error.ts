@@ -6,7 +6,8 @@ import {
   isVirtError,
   VirtError,
 } from '@virtkit/core';
-import type { RemoteError } from '../generated/remote-protocol.js';
+import { RemoteError } from '../generated/remote-protocol.js';
+import { decodeXdr, encodeXdr } from '../xdr/index.js';
 
 /** libvirt's virErrorLevel: every error a call fails with is VIR_ERR_ERROR. */
 export const VIR_ERR_ERROR = 2;
@@ -62,4 +63,20 @@ export function errorFromWire(error: RemoteError): VirtError {
     code = 'NO_SUPPORT';
   }
   return new VirtError(code, message, { domain, verbatim: true });
+}
+
+/** A failed call's or stream's body: its error as an XDR remote_error. */
+export function errorBody(error: unknown): Uint8Array {
+  return encodeXdr(RemoteError, errorToWire(error));
+}
+
+/** The VirtError an error body carries; a body that does not decode is the RPC error saying so. */
+export function errorFromBody(body: Uint8Array): VirtError {
+  try {
+    return errorFromWire(decodeXdr(RemoteError, body));
+  } catch (error) {
+    return error instanceof VirtError
+      ? error
+      : new VirtError('RPC', 'Unable to decode message payload', { domain: 'RPC' });
+  }
 }

@@ -154,9 +154,7 @@ function addImplicitControllers(devices: DeviceDef[]): void {
 export function postParseDevices(devices: DeviceDef[], osType: string): void {
   addConsoleCompat(devices, osType);
   for (const disk of ofKind(devices, 'disk')) {
-    if (disk.info.address) continue;
-    assignDriveAddress(disk);
-    rejectScsiHostdevConflict(disk, devices);
+    if (assignDriveAddress(disk)) rejectScsiHostdevConflict(disk, devices);
   }
   assignControllerIndexes(ofKind(devices, 'controller'));
   addImplicitControllers(devices);

@@ -189,11 +189,14 @@ export function diskNameToIndex(name: string): number | undefined {
   return idx - 1;
 }
 
-/** Drive coordinates libvirt assigns to a disk on an ide/sata/fdc/scsi bus (virDomainDiskDefAssignAddress). */
-export function assignDriveAddress(disk: DiskDef): void {
-  if (disk.info.address) return;
+/**
+ * Drive coordinates libvirt assigns to a disk on an ide/sata/fdc/scsi bus (virDomainDiskDefAssignAddress);
+ * whether it gave the disk one (not when it already had an address).
+ */
+export function assignDriveAddress(disk: DiskDef): boolean {
+  if (disk.info.address) return false;
   const idx = diskNameToIndex(disk.target.dev);
-  if (idx === undefined) return;
+  if (idx === undefined) return false;
   const layouts: Record<string, [controller: number, bus: number, unit: number]> = {
     ide: [Math.floor(idx / 4), Math.floor((idx % 4) / 2), idx % 2],
     sata: [Math.floor(idx / 6), 0, idx % 6],
@@ -201,7 +204,8 @@ export function assignDriveAddress(disk: DiskDef): void {
     scsi: [Math.floor(idx / 7), 0, idx % 7],
   };
   const layout = layouts[disk.target.bus ?? ''];
-  if (!layout) return;
+  if (!layout) return false;
   const [controller, bus, unit] = layout.map(String) as [string, string, string];
   disk.info.address = { type: 'drive', attrs: { controller, bus, target: '0', unit } };
+  return true;
 }

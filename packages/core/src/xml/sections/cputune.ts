@@ -40,7 +40,7 @@ function vcpusOf(el: XmlElement): Set<number> {
 
 /** Monitors may only watch vcpus of their own allocation group. */
 function checkMonitors(el: XmlElement, group: ResctrlGroup): void {
-  for (const monitor of childElements(el).filter((c) => c.name === 'monitor')) {
+  for (const monitor of childElements(el, 'monitor')) {
     const vcpus = vcpusOf(monitor);
     if ([...vcpus].some((v) => !group.vcpus.has(v))) {
       throw new VirtError('INVALID_ARG', 'Monitor vcpus conflicts with allocation', { domain: 'DOMAIN' });
@@ -52,7 +52,7 @@ function addCachetune(el: XmlElement, groups: ResctrlGroup[]): void {
   const vcpus = vcpusOf(el);
   if (groups.some((g) => overlaps(g.vcpus, vcpus))) throw xmlError('Overlapping vcpus in cachetunes');
   const group: ResctrlGroup = { vcpus, caches: [], nodes: new Set() };
-  for (const cache of childElements(el).filter((c) => c.name === 'cache')) {
+  for (const cache of childElements(el, 'cache')) {
     const { level = '', id = '', type = '' } = cache.attrs;
     const collides = group.caches.some(
       (c) => c.level === level && c.id === id && (c.type === type || c.type === 'both' || type === 'both'),
@@ -75,7 +75,7 @@ function addMemorytune(el: XmlElement, groups: ResctrlGroup[]): void {
     group = { vcpus, caches: [], nodes: new Set() };
     groups.push(group);
   }
-  for (const node of childElements(el).filter((c) => c.name === 'node')) {
+  for (const node of childElements(el, 'node')) {
     const id = node.attrs.id ?? '';
     if (group.nodes.has(id)) throw xmlError(`Memory Bandwidth already defined for node ${id}`);
     group.nodes.add(id);
@@ -103,7 +103,7 @@ function clampVcpus(el: XmlElement, maxVcpus: number): boolean {
 function splitSchedulers(out: XmlElement, name: 'vcpusched' | 'iothreadsched', ctx: CputuneContext): void {
   const attr = name === 'vcpusched' ? 'vcpus' : 'iothreads';
   const perThread = new Map<number, XmlElement>();
-  for (const sched of childElements(out).filter((c) => c.name === name)) {
+  for (const sched of childElements(out, name)) {
     const { [attr]: members = '', ...settings } = sched.attrs;
     for (const id of parseCpuSet(members, `${name} ${attr}`)) {
       if (name === 'iothreadsched' && !ctx.iothreadIds.has(id))

@@ -67,16 +67,25 @@ const CLIENT_PARAMS = new Set([
 ]);
 
 const TCP_PORT = 16509;
-const TLS_PORT = 16514;
+/** libvirtd's TLS port (tls_port). */
+export const TLS_PORT = 16514;
+
+/** The names of virtkitd's read-write and read-only sockets in its run directory. */
+export const DAEMON_SOCKETS: readonly [rw: string, ro: string] = ['virtkit-sock', 'virtkit-sock-ro'];
+
+/** Where virtkitd keeps its sockets by default: root's /run/virtkit, or the user's runtime dir. */
+export function defaultDaemonRunDir(env: TargetOptions['env'], privileged: boolean): string {
+  if (privileged) return '/run/virtkit';
+  const { XDG_RUNTIME_DIR: runtime, HOME: home } = env;
+  if (runtime) return `${runtime}/virtkit`;
+  if (home) return `${home}/.cache/virtkit/run`;
+  throw new VirtError('INTERNAL_ERROR', 'neither XDG_RUNTIME_DIR nor HOME is set');
+}
 
 /** virtkitd's read-write (or read-only) socket where the daemon puts it: root's, or the user's runtime dir. */
 export function defaultDaemonSocket(options: TargetOptions): string {
-  const file = options.readonly ? 'virtkit-sock-ro' : 'virtkit-sock';
-  if (options.uid === 0) return `/run/virtkit/${file}`;
-  const { XDG_RUNTIME_DIR: runtime, HOME: home } = options.env;
-  if (runtime) return `${runtime}/virtkit/${file}`;
-  if (home) return `${home}/.cache/virtkit/run/${file}`;
-  throw new VirtError('INTERNAL_ERROR', 'neither XDG_RUNTIME_DIR nor HOME is set');
+  const [rw, ro] = DAEMON_SOCKETS;
+  return `${defaultDaemonRunDir(options.env, options.uid === 0)}/${options.readonly ? ro : rw}`;
 }
 
 /**

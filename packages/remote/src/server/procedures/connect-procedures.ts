@@ -1,14 +1,10 @@
 import type { ListFilter } from '@virtkit/core';
 import * as P from '../../generated/remote-protocol.js';
+import { domainToWire } from '../../wire/domain.js';
+import { CONNECT_RO, FEATURE_PROGRAM_KEEPALIVE, LIST_FLAGS, LIST_STATE_FLAGS } from '../../wire/flags.js';
 import { checkFlags } from '../flag-options.js';
 import { procedure } from '../procedure-table.js';
-import { domainToWire } from '../wire-domain.js';
 import { cString, fixedCString } from '../wire-values.js';
-
-/** virConnectOpen's VIR_CONNECT_RO. */
-const CONNECT_RO = 1;
-
-const PROGRAM_KEEPALIVE = 10;
 
 /**
  * virDrvFeature numbers the daemon answers itself (remoteDispatchConnectSupportsFeature):
@@ -16,32 +12,22 @@ const PROGRAM_KEEPALIVE = 10;
  */
 const DAEMON_FEATURES = new Map([
   [9, true], // TYPED_PARAM_STRING
-  [PROGRAM_KEEPALIVE, true],
+  [FEATURE_PROGRAM_KEEPALIVE, true],
   [14, true], // REMOTE_EVENT_CALLBACK
   [15, true], // REMOTE_CLOSE_CALLBACK
 ]);
 
-/** virConnectListAllDomains' flag pairs and the filter field each sets. */
-const LIST_FLAGS = [
-  [1, 2, 'active'],
-  [4, 8, 'persistent'],
-  [256, 512, 'managedSave'],
-  [1024, 2048, 'autostart'],
-] as const;
-const LIST_STATE_FLAGS = [
-  [16, 'running'],
-  [32, 'paused'],
-  [64, 'shutoff'],
-  [128, 'other'],
-] as const;
-
 function listFilter(flags: number): ListFilter {
   const filter: ListFilter = {};
-  for (const [on, off, field] of LIST_FLAGS) {
+  for (const [field, { on, off }] of Object.entries(LIST_FLAGS)) {
     // Both or neither of a pair means no filter, as libvirt's virDomainObjListFilter.
-    if (Boolean(flags & on) !== Boolean(flags & off)) filter[field] = Boolean(flags & on);
+    if (Boolean(flags & on) !== Boolean(flags & off)) {
+      filter[field as keyof typeof LIST_FLAGS] = Boolean(flags & on);
+    }
   }
-  const states = LIST_STATE_FLAGS.filter(([bit]) => flags & bit).map(([, state]) => state);
+  const states = (Object.keys(LIST_STATE_FLAGS) as (keyof typeof LIST_STATE_FLAGS)[]).filter(
+    (state) => flags & LIST_STATE_FLAGS[state],
+  );
   if (states.length > 0) filter.states = states;
   return filter;
 }
@@ -59,7 +45,7 @@ export const CONNECT_PROCEDURES = [
     P.REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
     async (session, args) => {
       // As libvirtd, a client asking about keepalive is one the server may PING.
-      if (args.feature === PROGRAM_KEEPALIVE) session.startKeepalive();
+      if (args.feature === FEATURE_PROGRAM_KEEPALIVE) session.startKeepalive();
       return { supported: DAEMON_FEATURES.get(args.feature) ? 1 : 0 };
     },
   ),

@@ -1,9 +1,9 @@
 import { DOMAIN_EVENT_IDS, type DomainEvent, type DomainEventId, VirtError } from '@virtkit/core';
 import * as P from '../../generated/remote-protocol.js';
+import { uuidFromBytes } from '../../wire/domain.js';
 import type { ClientSession } from '../client-session.js';
 import { callbackEventMessage, legacyEventMessage } from '../event-messages.js';
 import { procedure } from '../procedure-table.js';
-import { uuidFromBytes } from '../wire-domain.js';
 
 /** libvirtd's dispatcher checks the id itself, so the error is its INTERNAL_ERROR from the RPC layer. */
 function eventName(eventID: number): DomainEventId {

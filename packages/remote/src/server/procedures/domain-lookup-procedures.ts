@@ -1,6 +1,6 @@
 import * as P from '../../generated/remote-protocol.js';
+import { domainToWire, uuidFromBytes } from '../../wire/domain.js';
 import { procedure } from '../procedure-table.js';
-import { domainToWire, uuidFromBytes } from '../wire-domain.js';
 
 /** Lookups: each answers the domain's name, uuid and current id. */
 export const DOMAIN_LOOKUP_PROCEDURES = [

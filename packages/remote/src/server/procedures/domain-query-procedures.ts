@@ -1,24 +1,9 @@
-import type { VcpuCountOptions, XmlDescOptions } from '@virtkit/core';
+import { reasonNumber, stateNumber, type VcpuCountOptions, type XmlDescOptions } from '@virtkit/core';
 import * as P from '../../generated/remote-protocol.js';
-import { checkFlags, type FlagTable, optionsFromFlags } from '../flag-options.js';
-import { cString, flag, reasonNumber, stateNumber } from '../wire-values.js';
+import { VCPU_FLAGS, XML_FLAGS } from '../../wire/flags.js';
+import { checkFlags, optionsFromFlags } from '../flag-options.js';
+import { cString, flag } from '../wire-values.js';
 import { onDomain } from './on-domain.js';
-
-/** virDomainXMLFlags. */
-const XML_FLAGS: FlagTable<XmlDescOptions> = [
-  [1, 'secure'],
-  [2, 'inactive'],
-  [4, 'updateCpu'],
-  [8, 'migratable'],
-];
-
-/** virDomainVcpuFlags: AFFECT_LIVE, AFFECT_CONFIG, VCPU_MAXIMUM, VCPU_GUEST. */
-const VCPU_FLAGS: FlagTable<VcpuCountOptions> = [
-  [1, 'live'],
-  [2, 'config'],
-  [4, 'maximum'],
-  [8, 'guest'],
-];
 
 /** What virsh reads about one domain (dominfo, domstate, dumpxml, …). */
 export const DOMAIN_QUERY_PROCEDURES = [
@@ -39,14 +24,16 @@ export const DOMAIN_QUERY_PROCEDURES = [
     P.REMOTE_PROC_DOMAIN_GET_STATE,
     async (domain, args) => {
       checkFlags(args.flags, 0, 'virDomainGetState');
-      const { state, reason } = await domain.getState();
-      return { state: stateNumber(state), reason: reasonNumber(state, reason) };
+      const state = await domain.getState();
+      return { state: stateNumber(state.state), reason: reasonNumber(state) };
     },
   ),
   onDomain<P.RemoteDomainGetXmlDescArgs, P.RemoteDomainGetXmlDescRet>(
     P.REMOTE_PROC_DOMAIN_GET_XML_DESC,
     async (domain, args) => ({
-      xml: await domain.getXmlDesc(optionsFromFlags(args.flags, XML_FLAGS, 'virDomainGetXMLDesc')),
+      xml: await domain.getXmlDesc(
+        optionsFromFlags<XmlDescOptions>(args.flags, XML_FLAGS, 'virDomainGetXMLDesc'),
+      ),
     }),
   ),
   onDomain<P.RemoteDomainGetAutostartArgs, P.RemoteDomainGetAutostartRet>(
@@ -84,7 +71,9 @@ export const DOMAIN_QUERY_PROCEDURES = [
   onDomain<P.RemoteDomainGetVcpusFlagsArgs, P.RemoteDomainGetVcpusFlagsRet>(
     P.REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS,
     async (domain, args) => ({
-      num: await domain.getVcpusFlags(optionsFromFlags(args.flags, VCPU_FLAGS, 'virDomainGetVcpusFlags')),
+      num: await domain.getVcpusFlags(
+        optionsFromFlags<VcpuCountOptions>(args.flags, VCPU_FLAGS, 'virDomainGetVcpusFlags'),
+      ),
     }),
   ),
   onDomain<P.RemoteDomainGetSecurityLabelArgs, P.RemoteDomainGetSecurityLabelRet>(

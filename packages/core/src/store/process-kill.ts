@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessAlive, VirtError } from '@virtkit/core';
+import { VirtError } from '../errors/index.js';
+import { errnoCode } from './fs-errors.js';
+import { isProcessAlive } from './process-liveness.js';
 
 export interface KillOptions {
   /** SIGTERM only, never SIGKILL (virsh destroy --graceful). */
   graceful?: boolean;
-  /** How long QEMU gets to exit after SIGTERM; libvirt waits 10 s. */
+  /** How long the process gets to exit after SIGTERM; libvirt waits 10 s. */
   termTimeoutMs?: number;
   /** How long after SIGKILL before giving up; libvirt waits 5 s more. */
   killTimeoutMs?: number;
@@ -20,12 +22,13 @@ export function signalProcess(pid: number, sig: NodeJS.Signals): boolean {
     process.kill(pid, sig);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    if (errnoCode(error) === 'ESRCH') return false;
     throw error;
   }
 }
 
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+/** Polls until `pid` has exited; false when it still runs after `timeoutMs`. */
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (await isProcessAlive(pid)) {
     if (Date.now() >= deadline) return false;
